@@ -1,0 +1,121 @@
+"""The cohort table: everyone in the simulation as counts, never as one object per person.
+
+Three tables hold the whole population, and a day's work is proportional to their number of
+rows, not to the number of people:
+
+* ``People``: people staying somewhere, one row per (location, home location, status);
+* ``Travellers``: people on a journey, one row per (home, status, path, travel profile, progress);
+* ``Returning``: people on their way home, one row per (home, status, days left).
+
+Counts are int64 and only ever split by binomial or hypergeometric draws, so the total is
+conserved exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import IntEnum
+from typing import Self
+
+import numpy as np
+
+
+class Status(IntEnum):
+    """Legal and displacement status of a group of people."""
+
+    RESIDENT = 0  # at home, never displaced
+    IDP = 1  # displaced inside their own state
+    REFUGEE = 2  # displaced outside their own state
+    RELOCATED = 3  # moved to another alliance member under a relocation scheme
+    RESETTLED = 4  # taken in by a third country (resettlement pledge or evacuation)
+    RETURNEE = 5  # back home after displacement
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+N_STATUS = len(Status)
+
+
+@dataclass
+class Table:
+    """Column arrays of equal length; subclasses name the columns, ``count`` is always last."""
+
+    count: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Self:
+        return cls(**{f.name: np.zeros(0, dtype=_dtype(f.name)) for f in fields(cls)})
+
+    def __len__(self) -> int:
+        return len(self.count)
+
+    def take(self, sel: np.ndarray) -> Self:
+        return type(self)(**{f.name: getattr(self, f.name)[sel] for f in fields(self)})
+
+    def with_counts(self, count: np.ndarray) -> Self:
+        out = self.take(slice(None))
+        out.count = count
+        return out
+
+    @classmethod
+    def concat(cls, parts: list[Self]) -> Self:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return cls.empty()
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                      for f in fields(cls)})
+
+    def merged(self) -> Self:
+        """Rows with equal keys summed, empty rows dropped, in a deterministic order."""
+        keep = self.count > 0
+        t = self.take(keep)
+        if not len(t):
+            return t
+        keys = np.stack([getattr(t, f.name) for f in fields(t) if f.name != "count"], axis=1)
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=t.count, minlength=len(uniq))
+        cols = {f.name: uniq[:, k].astype(_dtype(f.name))
+                for k, f in enumerate(f for f in fields(t) if f.name != "count")}
+        return type(self)(**cols, count=np.rint(counts).astype(np.int64))
+
+    def total(self) -> int:
+        return int(self.count.sum())
+
+
+def _dtype(name: str) -> type:
+    return np.float64 if name == "progress" else np.int64
+
+
+@dataclass
+class People(Table):
+    """People staying at a location."""
+
+    loc: np.ndarray
+    origin: np.ndarray
+    status: np.ndarray
+    count: np.ndarray
+
+
+@dataclass
+class Travellers(Table):
+    """People on a journey along a candidate path; ``progress`` is days travelled so far."""
+
+    origin: np.ndarray
+    status: np.ndarray
+    path: np.ndarray
+    profile: np.ndarray
+    progress: np.ndarray
+    count: np.ndarray
+
+
+@dataclass
+class Returning(Table):
+    """People travelling home; they arrive when ``days_left`` reaches 0."""
+
+    origin: np.ndarray
+    status: np.ndarray
+    last_loc: np.ndarray
+    days_left: np.ndarray
+    count: np.ndarray

@@ -1,0 +1,212 @@
+"""Scripted events: what a scenario file can make happen on a given day.
+
+Each event type is one class: its fields are the scenario contract, its ``apply`` is what it does
+to the model. A newcomer finds both in one look. Applied events become rows of events.csv.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from sim.parameters import Strict
+
+if TYPE_CHECKING:
+    from sim.model import DisplacementModel
+
+LocationId = Annotated[str, Field(min_length=1, pattern=r"^\S(.*\S)?$")]
+StateId = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
+Intensity = Annotated[float, Field(ge=0, le=1)]
+Policy = Literal["open", "managed", "closed"]
+
+
+class ScriptedEvent(Strict):
+    """Fields every event has."""
+
+    day: int = Field(ge=0, description="Day the event takes effect (0 = start_date).")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        """(field, 'location' or 'state', id) for every id the event refers to, for cross-checks."""
+        return []
+
+
+class ConflictEvent(ScriptedEvent):
+    """Conflict starts, changes intensity or ends (intensity 0) at the listed locations."""
+
+    type: Literal["conflict"]
+    locations: list[LocationId] = Field(min_length=1, description="Location ids.")
+    intensity: Intensity = Field(description="Conflict intensity, 0 (none) to 1 (heaviest).")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("locations", "location", loc) for loc in self.locations]
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        for loc in self.locations:
+            model.world.set_intensity(model.world.index[loc], self.intensity)
+        return [{"actor": "", "target": ",".join(self.locations),
+                 "detail": {"intensity": self.intensity}}]
+
+
+class CeasefireEvent(ScriptedEvent):
+    """Fighting stops: intensity 0 at the listed locations, in a state, or everywhere."""
+
+    type: Literal["ceasefire"]
+    locations: list[LocationId] | None = Field(None, description="Locations; default: all.")
+    state: StateId | None = Field(None, description="Only this state's locations.")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        out = [("locations", "location", loc) for loc in self.locations or []]
+        return out + ([("state", "state", self.state)] if self.state else [])
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        world = model.world
+        idx = world.select(self.locations, self.state)
+        for i in idx:
+            world.set_intensity(i, 0.0)
+        target = ",".join(self.locations or []) or self.state or "all"
+        return [{"actor": "", "target": target, "detail": {"locations": len(idx)}}]
+
+
+class BorderEvent(ScriptedEvent):
+    """A state sets its entry policy towards one neighbour (or all), or at one crossing location."""
+
+    type: Literal["border"]
+    state: StateId | None = Field(None, description="The state controlling entry.")
+    from_: StateId | None = Field(None, alias="from", description="Entry from this state only; "
+                                  "default: from every neighbour.")
+    location: LocationId | None = Field(None, description="Instead of a state: entry into this "
+                                        "location from another state.")
+    policy: Policy = Field(description="open, managed (capacity people/day) or closed.")
+    capacity: int | None = Field(None, ge=0, description="People per day (managed only).")
+    until: int | None = Field(None, ge=1, description="Day the previous policy is restored.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BorderEvent:
+        if (self.state is None) == (self.location is None):
+            raise ValueError("give exactly one of 'state' or 'location'")
+        if self.location is not None and self.from_ is not None:
+            raise ValueError("'from' goes with 'state', not with 'location'")
+        if (self.policy == "managed") != (self.capacity is not None):
+            raise ValueError("'capacity' is required with policy 'managed' and only then")
+        if self.until is not None and self.until <= self.day:
+            raise ValueError(f"'until' ({self.until}) must be after 'day' ({self.day})")
+        return self
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        fields = (("state", "state", self.state), ("from", "state", self.from_),
+                  ("location", "location", self.location))
+        return [(f, kind, value) for f, kind, value in fields if value]
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        borders = model.borders
+        if self.location is not None:
+            key = borders.location_gate(model.world.index[self.location])
+            previous = borders.set_policy(key, self.policy, self.capacity)
+            target = self.location
+        else:
+            previous = {}
+            for key in borders.state_gates(self.state, self.from_):
+                previous.update(borders.set_policy(key, self.policy, self.capacity))
+            target = f"{self.state}<-{self.from_ or '*'}"
+        if self.until is not None:
+            model.schedule_restore(self.until, previous)
+        return [{"actor": self.state or "", "target": target,
+                 "detail": {"policy": self.policy, "capacity": self.capacity,
+                            "until": self.until}}]
+
+
+class RestoreBorders:
+    """The end of a temporary border policy (a border event's ``until``): earlier policies return."""
+
+    type = "border"
+
+    def __init__(self, previous: dict[Any, Any]):
+        self.previous = previous
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        model.borders.restore(self.previous)
+        return [{"actor": key[1] if key[0] == "state" else "",
+                 "target": f"{key[1]}<-{key[2]}" if key[0] == "state" else model.world.ids[key[1]],
+                 "detail": {"policy": policy, "capacity": capacity, "restored": True}}
+                for key, (policy, capacity) in self.previous.items()]
+
+
+class CampEvent(ScriptedEvent):
+    """A camp opens, closes (no new arrivals) or changes capacity."""
+
+    type: Literal["camp"]
+    location: LocationId
+    action: Literal["open", "close", "capacity"]
+    capacity: int | None = Field(None, ge=0, description="New capacity (people); with 'capacity' "
+                                 "and optionally 'open'.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CampEvent:
+        if self.action == "capacity" and self.capacity is None:
+            raise ValueError("action 'capacity' needs a 'capacity'")
+        if self.action == "close" and self.capacity is not None:
+            raise ValueError("action 'close' takes no 'capacity'")
+        return self
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("location", "location", self.location)]
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        world = model.world
+        i = world.index[self.location]
+        if self.action == "close":
+            world.open[i] = False
+        else:
+            world.open[i] = True
+            if self.capacity is not None:
+                world.capacity[i] = self.capacity
+        return [{"actor": "", "target": self.location,
+                 "detail": {"action": self.action, "capacity": self.capacity}}]
+
+
+class AidEvent(ScriptedEvent):
+    """Aid reaches locations: people there are less likely to leave and others more likely to come."""
+
+    type: Literal["aid"]
+    locations: list[LocationId] = Field(min_length=1)
+    level: Intensity = Field(description="Aid level 0..1.")
+    until: int | None = Field(None, ge=1, description="Day the aid level returns to 0.")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("locations", "location", loc) for loc in self.locations]
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        idx = [model.world.index[loc] for loc in self.locations]
+        model.world.aid[idx] = self.level
+        if self.until is not None:
+            model.schedule_event_at(self.until, AidEvent(day=self.until, type="aid",
+                                                         locations=self.locations, level=0.0))
+        return [{"actor": "", "target": ",".join(self.locations),
+                 "detail": {"level": self.level, "until": self.until}}]
+
+
+class RouteEvent(ScriptedEvent):
+    """A road opens or closes (a bridge destroyed, a checkpoint set up)."""
+
+    type: Literal["route"]
+    from_: LocationId = Field(alias="from")
+    to: LocationId
+    action: Literal["open", "close"]
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("from", "location", self.from_), ("to", "location", self.to)]
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        model.world.set_route_open(self.from_, self.to, self.action == "open")
+        return [{"actor": "", "target": f"{self.from_}-{self.to}",
+                 "detail": {"action": self.action}}]
+
+
+EVENT_TYPES: tuple[type[ScriptedEvent], ...] = (
+    ConflictEvent, CeasefireEvent, BorderEvent, CampEvent, AidEvent, RouteEvent,
+)
+Event = Annotated[
+    ConflictEvent | CeasefireEvent | BorderEvent | CampEvent | AidEvent | RouteEvent,
+    Field(discriminator="type"),
+]

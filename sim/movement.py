@@ -1,0 +1,348 @@
+"""The movement rule: who leaves today, where they head, how far they get, and who goes home.
+
+Flee's published rule set (docs/model.md), applied to cohorts instead of individuals:
+
+1. returns: displaced people whose home has been safe for ``safe_days`` head home with
+   probability ``return_rate`` a day;
+2. departures: residents flee with probability ``flee_rate * intensity^power``; displaced people
+   move on with a probability set by the location's kind, conflict intensity and aid;
+3. route choice: each leaver draws one candidate path (up to ``awareness`` hops) with weight
+   ``(score / (softening + km)^distance_power * capacity_factor)^weight_power``;
+4. travel: everyone on a journey advances one day of travel time; border hops obey today's gate
+   policy (closed: stopped and stranded before the border; managed: a daily capacity, the rest
+   wait); arrivals with travel time to spare may decide again the same day.
+
+Every draw is binomial, multinomial (as conditional binomials) or hypergeometric on integer
+counts, so nobody is created or lost.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.borders import CLOSED, MANAGED
+from sim.cohorts import People, Returning, Status, Travellers
+from sim.routes import RIDE, WALK_FIRST, ReturnDistances, candidate_paths
+from sim.world import Kind
+
+if TYPE_CHECKING:
+    from sim.model import DisplacementModel
+
+EPS = 1e-9
+MAX_HOPS_PER_DAY = 8  # bound on same-day continuation rounds
+DISPLACED = np.array([Status.IDP, Status.REFUGEE])
+AT_HOME = np.array([Status.RESIDENT, Status.RETURNEE])
+SHELTERED = np.array([Status.IDP, Status.REFUGEE, Status.RELOCATED, Status.RESETTLED])
+
+
+class FlowKind(IntEnum):
+    """Kinds of movement recorded in flows.csv."""
+
+    FLIGHT = 0  # people leaving home (from home to the journey's destination)
+    ONWARD = 1  # displaced people moving on
+    CROSSING = 2  # a border crossed (from the last location before it to the first after)
+    RELOCATION = 3
+    RESETTLEMENT = 4
+    EVACUATION = 5
+    RETURN = 6  # people starting the journey home
+    ECONOMIC = 7
+    BLOCKED = 8  # people stopped at a closed border or road (to = where they could not go)
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Flows:
+    """Today's movements, appended by the rules and drained by the recorder."""
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, frm: np.ndarray, to: np.ndarray, kind: FlowKind, count: np.ndarray) -> None:
+        keep = count > 0
+        if keep.any():
+            k = np.full(int(keep.sum()), int(kind), dtype=np.int64)
+            self._parts.append((frm[keep], to[keep], k, count[keep]))
+
+    def drain(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(from, to, kind, count) with equal keys summed."""
+        if not self._parts:
+            z = np.zeros(0, dtype=np.int64)
+            return z, z, z, z
+        cols = [np.concatenate([p[i] for p in self._parts]) for i in range(4)]
+        self._parts = []
+        keys = np.stack(cols[:3], axis=1)
+        uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+        counts = np.bincount(inv.ravel(), weights=cols[3], minlength=len(uniq))
+        return uniq[:, 0], uniq[:, 1], uniq[:, 2], np.rint(counts).astype(np.int64)
+
+
+class Movement:
+    """Applies the movement rule to the model's cohort tables once a day."""
+
+    def __init__(self, model: DisplacementModel):
+        self.model = model
+        self.world = model.world
+        self.params = model.spec.parameters
+        mv = self.params.movement
+        self.paths = candidate_paths(self.world, mv.awareness, mv.max_walk_speed, mv.start_on_foot)
+        self.home_km = ReturnDistances(self.world)
+        self.flows = Flows()
+
+    # -- probabilities and weights -------------------------------------------------------------
+
+    def leave_probability(self) -> np.ndarray:
+        """[N] daily probability that a displaced person at each location moves on."""
+        mv, w = self.params.movement, self.world
+        base = np.full(w.n, mv.town_leave_probability)
+        base[w.kind == Kind.CAMP] = mv.camp_leave_probability
+        base[w.kind == Kind.IDP_CAMP] = mv.idp_camp_leave_probability
+        base[w.kind == Kind.HUB] = 1.0
+        p = base + np.maximum(mv.conflict_leave_probability - base, 0.0) * w.intensity
+        return p * (1.0 - mv.aid_leave_reduction * w.aid)
+
+    def flee_probability(self) -> np.ndarray:
+        """[N] daily probability that a resident at each location flees."""
+        d, mv, w = self.params.displacement, self.params.movement, self.world
+        return d.flee_rate * w.intensity**d.intensity_power * (1.0 - mv.aid_leave_reduction * w.aid)
+
+    def capacity_factor(self, sheltered: np.ndarray) -> np.ndarray:
+        """[N] 1 while a location has room, falling linearly to 0 as it fills up (Flee)."""
+        mv = self.params.movement
+        cap = self.world.capacity * mv.capacity_scaling
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f = 1.0 - (sheltered - mv.capacity_buffer * cap) / (cap * (1.0 - mv.capacity_buffer))
+        f = np.where(np.isinf(cap), 1.0, np.clip(f, 0.0, 1.0))
+        return np.where(cap <= 0, 0.0, f)
+
+    def path_weights(self, origin_states: np.ndarray, sheltered: np.ndarray) -> np.ndarray:
+        """[O, P] weight of every candidate path for movers from each origin state."""
+        mv, w, p = self.params.movement, self.world, self.paths
+        score = np.ones((len(origin_states), w.n))
+        score *= np.where(w.state_of[None, :] != origin_states[:, None], mv.foreign_weight, 1.0)
+        score *= np.where(w.is_camp, mv.camp_weight, 1.0)
+        score *= mv.conflict_weight**w.intensity * (1.0 + mv.aid_weight * w.aid)
+        valid = ~self.model.borders.path_closed() & w.open[p.end]
+        valid &= np.where(p.edges >= 0, w.edge_open[np.maximum(p.edges, 0)], True).all(axis=1)
+        base = (score[:, p.end] / (mv.softening + p.km) ** mv.distance_power
+                * self.capacity_factor(sheltered)[p.end])
+        return np.where(valid, base, 0.0) ** mv.weight_power
+
+    # -- the daily step --------------------------------------------------------------------------
+
+    def step(self, day: int) -> None:
+        m = self.model
+        m.borders.start_day()
+        people = m.people
+        leaving_home = self._start_returns(people, day)
+        sheltered = np.bincount(people.loc, weights=people.count * np.isin(people.status, SHELTERED),
+                                minlength=self.world.n)
+        weights = self._weights_by_state(sheltered)
+        p = np.where(np.isin(people.status, AT_HOME), self.flee_probability()[people.loc], 0.0)
+        p = np.where(np.isin(people.status, DISPLACED), self.leave_probability()[people.loc], p)
+        leavers = m.rng.binomial(people.count, p)
+        departed, travellers, _ = self._depart(people, leavers, weights)
+        people.count -= departed
+        moving, arrived = self._travel(Travellers.concat([m.travellers, travellers]),
+                                       np.ones(len(m.travellers) + len(travellers)), weights)
+        home = self._advance_returns(Returning.concat([m.returning, leaving_home]))
+        m.people = People.concat([people, arrived, home]).merged()
+        m.travellers = moving.merged()
+
+    def _weights_by_state(self, sheltered: np.ndarray) -> np.ndarray:
+        """[S, P] path weights for movers from every state (rows indexed by state)."""
+        states = np.arange(len(self.world.state_ids))
+        return self.path_weights(states, sheltered)
+
+    def _depart(self, at: People, leavers: np.ndarray,
+                weights: np.ndarray) -> tuple[np.ndarray, Travellers, np.ndarray]:
+        """Draw each leaver's path. People with no open path stay where they are.
+
+        Returns how many left each row of ``at``, the new travellers, and each traveller row's
+        source row in ``at``.
+        """
+        rows = np.flatnonzero(leavers)
+        origin_state = self.world.state_of[at.origin[rows]]
+        row, path, n = self._choose(at.loc[rows], origin_state, leavers[rows], weights)
+        src = rows[row]
+        departed = np.bincount(src, weights=n, minlength=len(at)).astype(np.int64)
+        fled = np.isin(at.status[src], AT_HOME)
+        ends = self.paths.end[path]
+        self.flows.add(at.loc[src][fled], ends[fled], FlowKind.FLIGHT, n[fled])
+        self.flows.add(at.loc[src][~fled], ends[~fled], FlowKind.ONWARD, n[~fled])
+        walk = WALK_FIRST if self.params.movement.start_on_foot else RIDE
+        travellers = Travellers(
+            origin=at.origin[src],
+            status=np.where(fled, Status.IDP, at.status[src]).astype(np.int64),
+            path=path,
+            profile=np.where(fled, walk, RIDE).astype(np.int64),
+            progress=np.zeros(len(src)),
+            count=n,
+        )
+        return departed, travellers, src
+
+    def _choose(self, loc: np.ndarray, wrow: np.ndarray, n: np.ndarray,
+                weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A multinomial draw over each row's candidate paths, as successive conditional binomials.
+
+        Returns (row, path, count) for every non-zero share.
+        """
+        rng = self.model.rng
+        start = self.paths.ptr[loc]
+        degree = self.paths.ptr[loc + 1] - start
+        max_degree = int(degree.max()) if len(degree) else 0
+        total = np.zeros(len(loc))
+        for k in range(max_degree):
+            sel = degree > k
+            total[sel] += weights[wrow[sel], start[sel] + k]
+        remaining = np.where(total > 0, n, 0)
+        rest = total.copy()
+        rows, paths, counts = [], [], []
+        for k in range(max_degree):
+            sel = np.flatnonzero((degree > k) & (remaining > 0))
+            if not sel.size:
+                break
+            w = weights[wrow[sel], start[sel] + k]
+            last = rest[sel] - w <= 1e-12 * total[sel]
+            prob = np.where(last, 1.0, np.clip(w / np.maximum(rest[sel], 1e-300), 0.0, 1.0))
+            x = rng.binomial(remaining[sel], prob)
+            remaining[sel] -= x
+            rest[sel] -= w
+            nz = x > 0
+            rows.append(sel[nz])
+            paths.append(start[sel[nz]] + k)
+            counts.append(x[nz])
+        return _cat(rows), _cat(paths), _cat(counts)
+
+    def _travel(self, trav: Travellers, budget: np.ndarray,
+                weights: np.ndarray) -> tuple[Travellers, People]:
+        """Advance travellers by ``budget`` days; arrivals with time to spare may move on today."""
+        moving_parts: list[Travellers] = []
+        arrived_parts: list[People] = []
+        leave_p = self.leave_probability()
+        for _ in range(MAX_HOPS_PER_DAY):
+            moving, arrived, spare = self._advance(trav, budget)
+            moving_parts.append(moving)
+            spare_left = spare > EPS
+            if not self.params.movement.continue_same_day or not spare_left.any():
+                arrived_parts.append(arrived)
+                break
+            going = self.model.rng.binomial(arrived.count, np.where(spare_left, leave_p[arrived.loc], 0.0))
+            departed, trav, src = self._depart(arrived, going, weights)
+            arrived.count -= departed
+            arrived_parts.append(arrived)
+            budget = spare[src]
+            if not len(trav):
+                break
+        else:  # still time to spare after many hops: they stop where they are for today
+            moving, arrived, _ = self._advance(trav, np.zeros(len(trav)))
+            moving_parts.append(moving)
+            arrived_parts.append(arrived)
+        return Travellers.concat(moving_parts), People.concat(arrived_parts)
+
+    def _advance(self, trav: Travellers, budget: np.ndarray) -> tuple[Travellers, People, np.ndarray]:
+        """Move every traveller row forward by its budget of travel days, through border gates.
+
+        Returns (still travelling, arrived or stranded, spare travel time of each arrived row).
+        """
+        borders, w, rng = self.model.borders, self.world, self.model.rng
+        p = self.paths
+        gates = borders.hop_gates()[trav.path]
+        policy = np.append(borders.policy_codes(), 0)  # gate -1 (no border) reads as open
+        edges = p.edges[trav.path]
+        nodes = p.nodes[trav.path]
+        times = p.time[trav.profile, trav.path]
+        start = trav.progress
+        stop = start + budget
+        count = trav.count.copy()
+        stranded_at = np.full(len(trav), -1)
+        held: list[Travellers] = []
+        for k in range(p.max_hops):
+            at_node = times[:, k]
+            reach = ((edges[:, k] >= 0) & (start <= at_node + EPS) & (at_node < stop - EPS)
+                     & (stranded_at < 0))
+            if not reach.any():
+                continue
+            gate = gates[:, k]
+            road_closed = ~w.edge_open[np.maximum(edges[:, k], 0)]
+            blocked = reach & (((gate >= 0) & (policy[gate] == CLOSED)) | road_closed)
+            stranded_at[blocked] = k
+            stop[blocked] = at_node[blocked]
+            self.flows.add(nodes[blocked, k], nodes[blocked, k + 1], FlowKind.BLOCKED, count[blocked])
+            managed = reach & ~blocked & (gate >= 0) & (policy[gate] == MANAGED)
+            for g in np.unique(gate[managed]):
+                rows = np.flatnonzero(managed & (gate == g))
+                demand = count[rows]
+                allowed = int(borders.remaining[g])
+                passed = demand if demand.sum() <= allowed else rng.multivariate_hypergeometric(demand, allowed)
+                borders.remaining[g] -= int(passed.sum())
+                waiting = trav.take(rows).with_counts(demand - passed)
+                waiting.progress = at_node[rows]
+                held.append(waiting)
+                count[rows] = passed
+            crossed = reach & ~blocked & (gate >= 0)
+            self.flows.add(nodes[crossed, k], nodes[crossed, k + 1], FlowKind.CROSSING, count[crossed])
+        hops = (edges >= 0).sum(axis=1)
+        total = times[np.arange(len(trav)), hops]
+        arrived = (stranded_at < 0) & (stop >= total - EPS)
+        stranded = stranded_at >= 0
+        en_route = ~arrived & ~stranded
+        here = np.where(arrived, p.end[trav.path], nodes[np.arange(len(trav)), np.maximum(stranded_at, 0)])
+        stopped = arrived | stranded
+        people = People(loc=here[stopped], origin=trav.origin[stopped],
+                        status=self._status_at(trav.origin[stopped], trav.status[stopped], here[stopped]),
+                        count=count[stopped])
+        spare = np.where(arrived, stop - total, 0.0)[stopped]
+        still = trav.take(en_route).with_counts(count[en_route])
+        still.progress = stop[en_route]
+        still.status = self._status_at(still.origin, still.status, self.position(still))
+        return Travellers.concat([still, *held]), people, spare
+
+    def position(self, trav: Travellers) -> np.ndarray:
+        """The location each traveller row passed last (where a journey counts as being)."""
+        times = self.paths.time[trav.profile, trav.path]
+        last = np.maximum((times <= trav.progress[:, None] + EPS).sum(axis=1) - 1, 0)
+        return self.paths.nodes[trav.path, last]
+
+    def _status_at(self, origin: np.ndarray, status: np.ndarray, loc: np.ndarray) -> np.ndarray:
+        """Displaced people are IDPs inside their home state and refugees outside it."""
+        state = self.world.state_of
+        displaced_status = np.where(state[loc] == state[origin], Status.IDP, Status.REFUGEE)
+        return np.where(np.isin(status, DISPLACED), displaced_status, status).astype(np.int64)
+
+    # -- returns ---------------------------------------------------------------------------------
+
+    def _start_returns(self, people: People, day: int) -> Returning:
+        """Displaced people whose home has been safe long enough set off home."""
+        r, w = self.params.returns, self.world
+        if not r.enabled:
+            return Returning.empty()
+        safe = (w.intensity <= 0) & (day - w.last_conflict_day >= r.safe_days)
+        rows = np.flatnonzero(np.isin(people.status, DISPLACED) & safe[people.origin]
+                              & (people.loc != people.origin))
+        km = self.home_km.km(people.origin[rows], people.loc[rows])
+        rows, km = rows[np.isfinite(km)], km[np.isfinite(km)]
+        n = self.model.rng.binomial(people.count[rows], r.return_rate)
+        people.count[rows] -= n
+        self.flows.add(people.loc[rows], people.origin[rows], FlowKind.RETURN, n)
+        days = np.maximum(1, np.ceil(km / self.params.movement.max_move_speed - EPS)).astype(np.int64)
+        return Returning(origin=people.origin[rows], status=people.status[rows],
+                         last_loc=people.loc[rows], days_left=days, count=n).merged()
+
+    def _advance_returns(self, returning: Returning) -> People:
+        """One more day on the road home; those who arrive become returnees at home."""
+        returning.days_left = returning.days_left - 1
+        home = returning.days_left <= 0
+        self.model.returning = returning.take(~home).merged()
+        arrived = returning.take(home)
+        self.model.recorder.note_returned(arrived.origin, arrived.count)
+        return People(loc=arrived.origin, origin=arrived.origin,
+                      status=np.full(len(arrived), Status.RETURNEE, dtype=np.int64), count=arrived.count)
+
+
+def _cat(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

@@ -1,0 +1,96 @@
+"""Rule parameters: every number the movement, displacement and return rules use.
+
+Each field has a default, a unit and a description; `docs/scenario.md` is generated from these
+definitions, so the documentation cannot drift from the code. Defaults follow the rule set of
+Flee 3's published validation suite (see docs/model.md) unless said otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Frozen, and unknown keys are errors: a misspelt parameter must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def param(default: object, unit: str, description: str, **limits: float) -> object:
+    """A documented parameter: the unit is shown in the docs and the JSON Schema."""
+    return Field(default, description=description, json_schema_extra={"unit": unit}, **limits)
+
+
+class MovementParameters(Strict):
+    """How displaced people decide to move on, where they go and how fast (Flee's rule set)."""
+
+    awareness: int = param(1, "hops", "Route choice considers every destination up to this many "
+                           "hops away (Flee's awareness_level).", ge=1, le=3)
+    max_move_speed: float = param(200.0, "km/day", "Travel speed on roads.", gt=0)
+    max_walk_speed: float = param(35.0, "km/day", "Walking speed, used on the first leg of a "
+                                  "journey when start_on_foot is true.", gt=0)
+    start_on_foot: bool = param(True, "flag", "Walk the first leg of every journey.")
+    town_leave_probability: float = param(0.5, "1/day", "Daily probability that a displaced person "
+                                          "in a town, hub or border crossing moves on.", ge=0, le=1)
+    camp_leave_probability: float = param(0.001, "1/day", "Daily probability that a person in a "
+                                          "camp moves on.", ge=0, le=1)
+    idp_camp_leave_probability: float = param(0.1, "1/day", "Daily probability that a person in an "
+                                              "IDP camp moves on.", ge=0, le=1)
+    conflict_leave_probability: float = param(1.0, "1/day", "Daily probability that a displaced "
+                                              "person moves on from a location at conflict "
+                                              "intensity 1 (interpolated linearly from the base "
+                                              "probability at intensity 0).", ge=0, le=1)
+    camp_weight: float = param(2.0, "factor", "Attractiveness of camps and IDP camps.", ge=0)
+    foreign_weight: float = param(1.0, "factor", "Attractiveness of locations outside the mover's "
+                                  "home state.", ge=0)
+    conflict_weight: float = param(0.316, "factor", "Attractiveness of a location at conflict "
+                                   "intensity 1; scaled as conflict_weight^intensity.", ge=0, le=1)
+    aid_weight: float = param(1.0, "factor", "Extra attractiveness per unit of aid level: score "
+                              "times (1 + aid_weight * aid).", ge=0)
+    aid_leave_reduction: float = param(0.5, "fraction", "Share by which full aid (level 1) lowers "
+                                       "the leave probability.", ge=0, le=1)
+    softening: float = param(10.0, "km", "Added to route length before the distance power.", ge=0)
+    distance_power: float = param(1.0, "exponent", "Route weight falls as (softening + km)^-power.",
+                                  ge=0)
+    weight_power: float = param(1.0, "exponent", "Route weights are raised to this power before "
+                                "the draw (above 1 favours the best route).", gt=0)
+    capacity_scaling: float = param(1.0, "factor", "Multiplies every camp capacity.", gt=0)
+    capacity_buffer: float = param(0.9, "fraction", "Attractiveness starts to fall when a location "
+                                   "is this full and reaches 0 when it is full.", gt=0, lt=1)
+    continue_same_day: bool = param(True, "flag", "People who arrive before the day's travel time "
+                                    "is used up may decide again and travel on the same day, as "
+                                    "in Flee.")
+
+
+class DisplacementParameters(Strict):
+    """Who becomes displaced each day."""
+
+    mode: Literal["conflict_driven", "data_driven"] = param(
+        "conflict_driven", "choice",
+        "conflict_driven: residents flee with a probability that rises with conflict intensity. "
+        "data_driven: the daily total is taken from observed camp series (Flee backtests).")
+    flee_rate: float = param(0.01, "1/day", "Daily probability that a resident flees a location "
+                             "at conflict intensity 1.", ge=0, le=1)
+    intensity_power: float = param(1.0, "exponent", "Flee probability is flee_rate * "
+                                   "intensity^power (above 1: only intense fighting displaces).",
+                                   gt=0)
+
+
+class ReturnParameters(Strict):
+    """When displaced people go home."""
+
+    enabled: bool = param(True, "flag", "Displaced people return home once it is safe.")
+    safe_days: int = param(14, "days", "Days a home location must be free of conflict before "
+                           "returns to it begin.", ge=0)
+    return_rate: float = param(0.02, "1/day", "Daily probability that a displaced person whose "
+                               "home is safe starts the journey back.", ge=0, le=1)
+
+
+class Parameters(Strict):
+    """All rule parameters, grouped by the rule that uses them."""
+
+    movement: MovementParameters = Field(default_factory=MovementParameters)
+    displacement: DisplacementParameters = Field(default_factory=DisplacementParameters)
+    returns: ReturnParameters = Field(default_factory=ReturnParameters)

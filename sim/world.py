@@ -1,0 +1,82 @@
+"""The world as arrays: per-location and per-road state indexed by integer ids.
+
+Mesa agents (sim/agents.py) give locations and states identity; the numbers the daily rules
+read and write live here, in numpy arrays, so that one day costs a few vectorised operations
+however many locations there are.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from sim.scenario import Scenario
+
+
+class Kind(IntEnum):
+    """Location kinds (the scenario's ``kind`` field)."""
+
+    TOWN = 0
+    CONFLICT_ZONE = 1
+    CAMP = 2
+    IDP_CAMP = 3
+    BORDER_CROSSING = 4
+    HUB = 5
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class World:
+    """Locations, states and roads of one scenario, compiled to arrays."""
+
+    def __init__(self, scenario: Scenario):
+        w = scenario.world
+        self.ids = [loc.id for loc in w.locations]
+        self.names = [loc.name or loc.id for loc in w.locations]
+        self.index = {loc_id: i for i, loc_id in enumerate(self.ids)}
+        self.n = len(self.ids)
+        self.state_ids = [s.id for s in w.states]
+        self.state_index = {s: i for i, s in enumerate(self.state_ids)}
+        self.state_of = np.array([self.state_index[loc.state] for loc in w.locations], dtype=np.int64)
+        self.kind = np.array([Kind[loc.kind.upper()] for loc in w.locations], dtype=np.int8)
+        self.lat = np.array([loc.lat for loc in w.locations])
+        self.lon = np.array([loc.lon for loc in w.locations])
+        self.population0 = np.array([loc.population for loc in w.locations], dtype=np.int64)
+        self.capacity = np.array([np.inf if loc.capacity is None else float(loc.capacity)
+                                  for loc in w.locations])
+        self.open = np.ones(self.n, dtype=bool)
+        self.intensity = np.array([loc.initial_conflict for loc in w.locations])
+        self.aid = np.array([loc.aid for loc in w.locations])
+        # Day on which each location last saw conflict (-1e9: never), for the returns rule.
+        self.last_conflict_day = np.where(self.intensity > 0, 0, -1_000_000_000).astype(np.int64)
+
+        self.edge_u = np.array([self.index[r.from_] for r in w.routes], dtype=np.int64)
+        self.edge_v = np.array([self.index[r.to] for r in w.routes], dtype=np.int64)
+        self.edge_km = np.array([r.km for r in w.routes], dtype=float)
+        default_speed = scenario.parameters.movement.max_move_speed
+        self.edge_speed = np.array([r.speed or default_speed for r in w.routes], dtype=float)
+        self.edge_open = np.ones(len(w.routes), dtype=bool)
+        self.edge_of = {frozenset((int(u), int(v))): e
+                        for e, (u, v) in enumerate(zip(self.edge_u, self.edge_v, strict=True))}
+        self.is_camp = np.isin(self.kind, (Kind.CAMP, Kind.IDP_CAMP))
+
+    def set_intensity(self, i: int, value: float) -> None:
+        self.intensity[i] = value
+
+    def select(self, locations: list[str] | None, state: str | None) -> list[int]:
+        """Location indices named, or in a state, or all."""
+        if locations:
+            return [self.index[loc] for loc in locations]
+        if state:
+            return np.flatnonzero(self.state_of == self.state_index[state]).tolist()
+        return list(range(self.n))
+
+    def set_route_open(self, a: str, b: str, is_open: bool) -> None:
+        self.edge_open[self.edge_of[frozenset((self.index[a], self.index[b]))]] = is_open
+
+    def note_conflict(self, day: int) -> None:
+        """Remember that today's conflict locations saw fighting (returns wait for safe days)."""
+        self.last_conflict_day[self.intensity > 0] = day
