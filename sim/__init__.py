@@ -1,0 +1,1 @@
+"""allysim: agent-based simulation of alliance-driven displacement (Mesa)."""

@@ -69,23 +69,59 @@ class Table:
 
     def merged(self) -> Self:
         """Rows with equal keys summed, empty rows dropped, in a deterministic order."""
-        keep = self.count > 0
-        t = self.take(keep)
+        t = self.take(self.count > 0)
         if not len(t):
             return t
-        keys = np.stack([getattr(t, f.name) for f in fields(t) if f.name != "count"], axis=1)
-        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=t.count, minlength=len(uniq))
-        cols = {f.name: uniq[:, k].astype(_dtype(f.name))
-                for k, f in enumerate(f for f in fields(t) if f.name != "count")}
+        names = [f.name for f in fields(t) if f.name != "count"]
+        keys, inverse = group_rows([_as_int(getattr(t, n), n) for n in names])
+        counts = np.bincount(inverse, weights=t.count, minlength=len(keys[0]))
+        cols = {n: _from_int(k, n) for n, k in zip(names, keys, strict=True)}
         return type(self)(**cols, count=np.rint(counts).astype(np.int64))
 
     def total(self) -> int:
         return int(self.count.sum())
 
 
+TICKS_PER_DAY = 16  # travel progress is kept in sixteenths of a day so that cohorts merge
+
+
 def _dtype(name: str) -> type:
     return np.float64 if name == "progress" else np.int64
+
+
+def _as_int(values: np.ndarray, name: str) -> np.ndarray:
+    return np.rint(values * TICKS_PER_DAY).astype(np.int64) if name == "progress" else values
+
+
+def _from_int(values: np.ndarray, name: str) -> np.ndarray:
+    return values / TICKS_PER_DAY if name == "progress" else values
+
+
+def quantise_travel(days: np.ndarray) -> np.ndarray:
+    """Round travel time down to the progress grid (never travel further than allowed)."""
+    return np.floor(days * TICKS_PER_DAY + 1e-9) / TICKS_PER_DAY
+
+
+def group_rows(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of non-negative integer columns (sorted) and each input row's group.
+
+    Columns are packed into one int64 key when their ranges allow (the usual case, and much
+    faster than sorting rows); otherwise rows are sorted lexicographically.
+    """
+    sizes = [int(c.max()) + 1 if len(c) else 1 for c in columns]
+    if float(np.prod(np.array(sizes, dtype=float))) < 2**62:
+        key = np.zeros(len(columns[0]), dtype=np.int64)
+        for col, size in zip(columns, sizes, strict=True):
+            key = key * size + col
+        uniq, inverse = np.unique(key, return_inverse=True)
+        out = []
+        for size in reversed(sizes):
+            uniq, digit = np.divmod(uniq, size)
+            out.append(digit)
+        return out[::-1], inverse
+    stacked = np.stack(columns, axis=1)
+    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    return [uniq[:, k] for k in range(uniq.shape[1])], inverse.ravel()
 
 
 @dataclass

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.borders import CLOSED, MANAGED
-from sim.cohorts import People, Returning, Status, Travellers
+from sim.cohorts import TICKS_PER_DAY, People, Returning, Status, Travellers, group_rows, quantise_travel
 from sim.routes import RIDE, WALK_FIRST, ReturnDistances, candidate_paths
 from sim.world import Kind
 
@@ -75,10 +75,9 @@ class Flows:
             return z, z, z, z
         cols = [np.concatenate([p[i] for p in self._parts]) for i in range(4)]
         self._parts = []
-        keys = np.stack(cols[:3], axis=1)
-        uniq, inv = np.unique(keys, axis=0, return_inverse=True)
-        counts = np.bincount(inv.ravel(), weights=cols[3], minlength=len(uniq))
-        return uniq[:, 0], uniq[:, 1], uniq[:, 2], np.rint(counts).astype(np.int64)
+        (frm, to, kind), inverse = group_rows(cols[:3])
+        counts = np.bincount(inverse, weights=cols[3], minlength=len(frm))
+        return frm, to, kind, np.rint(counts).astype(np.int64)
 
 
 class Movement:
@@ -92,6 +91,8 @@ class Movement:
         self.paths = candidate_paths(self.world, mv.awareness, mv.max_walk_speed, mv.start_on_foot)
         self.home_km = ReturnDistances(self.world)
         self.flows = Flows()
+        self._sums_for: np.ndarray | None = None
+        self._sums = np.zeros(0)
 
     # -- probabilities and weights -------------------------------------------------------------
 
@@ -195,10 +196,7 @@ class Movement:
         start = self.paths.ptr[loc]
         degree = self.paths.ptr[loc + 1] - start
         max_degree = int(degree.max()) if len(degree) else 0
-        total = np.zeros(len(loc))
-        for k in range(max_degree):
-            sel = degree > k
-            total[sel] += weights[wrow[sel], start[sel] + k]
+        total = self._weight_sums(weights)[wrow, loc]
         remaining = np.where(total > 0, n, 0)
         rest = total.copy()
         rows, paths, counts = [], [], []
@@ -218,6 +216,16 @@ class Movement:
             counts.append(x[nz])
         return _cat(rows), _cat(paths), _cat(counts)
 
+    def _weight_sums(self, weights: np.ndarray) -> np.ndarray:
+        """[O, N] total path weight out of each location (cached for the day's weight matrix)."""
+        if self._sums_for is not weights:
+            ptr = self.paths.ptr
+            padded = np.concatenate([weights, np.zeros((len(weights), 1))], axis=1)
+            sums = np.add.reduceat(padded, np.minimum(ptr[:-1], weights.shape[1]), axis=1)
+            self._sums = np.where(ptr[1:] > ptr[:-1], sums, 0.0)
+            self._sums_for = weights
+        return self._sums
+
     def _travel(self, trav: Travellers, budget: np.ndarray,
                 weights: np.ndarray) -> tuple[Travellers, People]:
         """Advance travellers by ``budget`` days; arrivals with time to spare may move on today."""
@@ -226,6 +234,7 @@ class Movement:
         leave_p = self.leave_probability()
         for _ in range(MAX_HOPS_PER_DAY):
             moving, arrived, spare = self._advance(trav, budget)
+            arrived, spare = _merge_arrivals(arrived, spare)
             moving_parts.append(moving)
             spare_left = spare > EPS
             if not self.params.movement.continue_same_day or not spare_left.any():
@@ -235,7 +244,7 @@ class Movement:
             departed, trav, src = self._depart(arrived, going, weights)
             arrived.count -= departed
             arrived_parts.append(arrived)
-            budget = spare[src]
+            budget = quantise_travel(spare[src])
             if not len(trav):
                 break
         else:  # still time to spare after many hops: they stop where they are for today
@@ -342,6 +351,17 @@ class Movement:
         self.model.recorder.note_returned(arrived.origin, arrived.count)
         return People(loc=arrived.origin, origin=arrived.origin,
                       status=np.full(len(arrived), Status.RETURNEE, dtype=np.int64), count=arrived.count)
+
+
+def _merge_arrivals(arrived: People, spare: np.ndarray) -> tuple[People, np.ndarray]:
+    """Arrivals grouped by (location, home, status, spare travel time on the progress grid)."""
+    keep = arrived.count > 0
+    ticks = np.rint(quantise_travel(spare[keep]) * TICKS_PER_DAY).astype(np.int64)
+    (loc, origin, status, tick), inverse = group_rows(
+        [arrived.loc[keep], arrived.origin[keep], arrived.status[keep], ticks])
+    count = np.bincount(inverse, weights=arrived.count[keep], minlength=len(loc))
+    people = People(loc=loc, origin=origin, status=status, count=np.rint(count).astype(np.int64))
+    return people, tick / TICKS_PER_DAY
 
 
 def _cat(parts: list[np.ndarray]) -> np.ndarray:

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.events import EVENT_TYPES, Event, LocationId, Policy, RouteEvent, StateId
@@ -149,6 +150,13 @@ for _cls in EVENT_TYPES:
 # Loading
 
 
+class _KeepDatesAsText(RoundTripConstructor):
+    """Leave dates as text so a bad one is reported by field and line instead of crashing the parser."""
+
+
+_KeepDatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """Read, override, validate and cross-check a scenario file."""
     path = Path(path)
@@ -165,6 +173,7 @@ def parse_scenario_text(text: str, file: str, base_dir: Path | None = None,
                         overrides: Sequence[str] = ()) -> Scenario:
     """Parse YAML text as a scenario; ``file`` names it in error messages."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _KeepDatesAsText
     try:
         data = yaml.load(io.StringIO(text))
     except MarkedYAMLError as exc:

@@ -57,7 +57,7 @@ class ScenarioError(Exception):
     """A scenario could not be loaded; carries every problem found, not only the first."""
 
     def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in scenario"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
@@ -179,7 +179,12 @@ def problems_from_validation(
     error: ValidationError, source: SourceMap, model: type | None = None
 ) -> list[Problem]:
     """Turn pydantic's errors into located problems with 'found', 'expected' and a suggestion."""
-    return [_problem(e, source, model) for e in error.errors(include_url=False)]
+    errors = error.errors(include_url=False)
+    # A misspelt required key is reported once, as unknown-with-suggestion, not also as missing.
+    suggested = {(tuple(e["loc"][:-1]), closest(e["loc"][-1], _parent_fields(model, e["loc"])))
+                 for e in errors if e["type"] == "extra_forbidden"}
+    return [_problem(e, source, model) for e in errors
+            if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in suggested)]
 
 
 def _problem(e: ErrorDetails, source: SourceMap, model: type | None) -> Problem:

@@ -1,0 +1,65 @@
+"""Load a run directory into typed pandas DataFrames (docs/outputs.md lists every column)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+_INT = "int64"
+_STR = "string"
+DTYPES: dict[str, dict[str, str]] = {
+    "stocks": {"day": _INT, "origin_state": _STR, "host_state": _STR, "status": _STR, "count": _INT},
+    "states": {"day": _INT, "state": _STR, "residents": _INT, "idps": _INT, "refugees_hosted": _INT,
+               "refugees_abroad": _INT, "returnees": _INT, "relocated_in_cum": _INT,
+               "relocated_out_cum": _INT, "resettled_out_cum": _INT, "border_policy": _STR},
+    "locations": {"day": _INT, "location": _STR, "state": _STR, "kind": _STR, "residents": _INT,
+                  "idps": _INT, "refugees": _INT, "total": _INT, "capacity": "Int64",
+                  "conflict_intensity": "float64"},
+    "flows": {"day": _INT, "from_location": _STR, "to_location": _STR, "from_state": _STR,
+              "to_state": _STR, "kind": _STR, "count": _INT},
+    "events": {"day": _INT, "type": _STR, "actor": _STR, "target": _STR, "origin": _STR,
+               "detail": _STR},
+    "summary": {"state": _STR, "peak_refugees_hosted": _INT, "peak_refugees_date": _STR,
+                "peak_idps": _INT, "peak_idps_date": _STR, "total_fled": _INT, "returned": _INT,
+                "relocated": _INT, "resettled": _INT},
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run directory's tables and manifest."""
+
+    path: Path
+    manifest: dict[str, Any]
+    stocks: pd.DataFrame
+    states: pd.DataFrame
+    locations: pd.DataFrame
+    flows: pd.DataFrame
+    events: pd.DataFrame
+    summary: pd.DataFrame
+
+    def event_details(self) -> pd.Series:
+        """The events' JSON ``detail`` column parsed into dicts."""
+        return pd.Series([json.loads(d) for d in self.events["detail"]], index=self.events.index,
+                         dtype=object, name="detail")
+
+
+def load_run(path: str | Path) -> Run:
+    """Read every table of a run directory with documented dtypes and parsed dates."""
+    path = Path(path)
+    manifest_file = path / "manifest.json"
+    if not manifest_file.is_file():
+        raise FileNotFoundError(f"{path} is not an allysim run directory (no manifest.json)")
+    tables = {name: _read(path / f"{name}.csv", dtypes) for name, dtypes in DTYPES.items()}
+    return Run(path=path, manifest=json.loads(manifest_file.read_text(encoding="utf-8")), **tables)
+
+
+def _read(file: Path, dtypes: dict[str, str]) -> pd.DataFrame:
+    df = pd.read_csv(file, dtype=dtypes, keep_default_na=False, na_values={"capacity": [""]})
+    if "date" in df.columns:
+        df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+    return df

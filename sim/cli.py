@@ -1,0 +1,152 @@
+"""The ``allysim`` command line (also ``python -m sim``).
+
+This module is the application layer: it ties the model (``sim``) to post-processing
+(``analysis``) for commands such as ``plot``; the model modules never import ``analysis``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sim.rundir import RunDirExists
+from sim.scenario import Scenario, load_scenario
+from sim.scenario_errors import ScenarioError
+
+app = typer.Typer(
+    help="allysim: what-if simulations of alliance-driven displacement.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(message, markup=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run directory to write; "
+                      "default: runs/<scenario name> (a free name is chosen).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
+    days: Annotated[int | None, typer.Option(min=1, help="Run this many days instead of the "
+                    "scenario's (events after the end are not reached).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override any field: "
+                    "dotted.path=value (repeatable), e.g. parameters.movement.awareness=2.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+    quiet: Annotated[bool, typer.Option(help="Print only the output directory.")] = False,
+) -> None:
+    """Simulate a scenario and write its outputs (CSVs and manifest.json) to a run directory."""
+    from sim.runner import run_scenario
+
+    command = "allysim " + " ".join(sys.argv[1:])
+    try:
+        if quiet or not out.is_terminal:
+            if not quiet:
+                out.print(f"Running {scenario} ...")
+            result = run_scenario(scenario, output, seed=seed, days=days, overrides=set_ or [],
+                                  force=force, command=command)
+        else:
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TextColumn("days"), TimeElapsedColumn(), console=out) as bar:
+                task = bar.add_task(scenario.stem, total=None)
+
+                def on_day(day: int, total: int) -> None:
+                    bar.update(task, completed=day + 1, total=total)
+
+                result = run_scenario(scenario, output, seed=seed, days=days, overrides=set_ or [],
+                                      force=force, on_day=on_day, command=command)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    except RunDirExists as exc:
+        raise _fail(f"error: {exc}") from None
+    if quiet:
+        out.print(str(result.directory), markup=False)
+        return
+    _print_summary(result)
+
+
+def _print_summary(result) -> None:
+    model = result.model
+    tables = model.recorder.tables()
+    summary = tables["summary"]
+    last = tables["states"][tables["states"]["day"] == model.day]
+    table = Table(title=f"{model.spec.name}: {model.spec.days} days from {model.spec.start_date}")
+    for col in ("state", "peak refugees hosted", "peak date", "refugees now", "IDPs now",
+                "returnees now"):
+        table.add_column(col, justify="left" if col in ("state", "peak date") else "right")
+    merged = summary.merge(last, on="state").sort_values("peak_refugees_hosted", ascending=False)
+    for row in merged.head(8).itertuples():
+        table.add_row(row.state, f"{row.peak_refugees_hosted:,}", row.peak_refugees_date or "-",
+                      f"{row.refugees_hosted:,}", f"{row.idps:,}", f"{row.returnees:,}")
+    out.print(table)
+    totals = model.recorder.totals
+    out.print(f"Fled home: {int(summary.total_fled.sum()):,}  ·  refugees: {totals['refugees']:,}  ·  "
+              f"IDPs: {totals['idps']:,}  ·  returnees: {totals['returnees']:,}  ·  "
+              f"in transit: {totals['in_transit']:,}", markup=False)
+    out.print(f"Wall time: {result.wall_seconds:.2f} s  ·  outputs: {result.directory}/", markup=False)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+) -> None:
+    """Check scenario files; print every problem with file, line and field. Exit 1 on any error."""
+    failed = 0
+    for file in files:
+        try:
+            spec = load_scenario(file)
+        except ScenarioError as exc:
+            failed += 1
+            err.print(str(exc), markup=False)
+            continue
+        out.print(f"{file}: ok ({spec.name}: {len(spec.world.locations)} locations, "
+                  f"{len(spec.world.routes)} routes, {len(spec.events)} events, {spec.days} days)",
+                  markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario file's JSON Schema."""
+    out.print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2), markup=False,
+              soft_wrap=True)
+
+
+@app.command()
+def plot(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory written by `allysim run`.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the PNGs; "
+                      "default: <run_dir>/plots.")] = None,
+) -> None:
+    """Draw a run's standard figures as PNG files."""
+    from analysis import load_run
+    from analysis.plots import save_run_plots
+
+    try:
+        loaded = load_run(run_dir)
+    except FileNotFoundError as exc:
+        raise _fail(f"error: {exc}") from None
+    for file in save_run_plots(loaded, output or run_dir / "plots"):
+        out.print(str(file), markup=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Shared fixtures: tiny worlds written in code, small enough to reason about by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sim.model import DisplacementModel
+from sim.scenario import Scenario, parse_scenario
+from sim.scenario_errors import SourceMap
+
+
+def line_world(**overrides: Any) -> dict[str, Any]:
+    """home (ARA, conflict) --100 km-- crossing (ARA) --50 km-- camp (BEL)."""
+    data: dict[str, Any] = {
+        "name": "line",
+        "start_date": "2024-01-01",
+        "days": 30,
+        "seed": 1,
+        "world": {
+            "states": [{"id": "ARA"}, {"id": "BEL"}],
+            "locations": [
+                {"id": "home", "state": "ARA", "population": 10_000, "lat": 1.0, "lon": 1.0,
+                 "conflict": 1.0},
+                {"id": "crossing", "state": "ARA", "kind": "border_crossing", "lat": 0.5, "lon": 1.0},
+                {"id": "camp", "state": "BEL", "kind": "camp", "lat": 0.0, "lon": 1.0},
+            ],
+            "routes": [{"from": "home", "to": "crossing", "km": 100},
+                       {"from": "crossing", "to": "camp", "km": 50}],
+        },
+        "events": [],
+        "parameters": {"displacement": {"flee_rate": 0.2}, "returns": {"enabled": False}},
+    }
+    return merge(data, overrides)
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Recursive dict update (lists are replaced) returning a new dict."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) \
+            else value
+    return out
+
+
+def build(data: dict[str, Any]) -> Scenario:
+    return parse_scenario(data, SourceMap("<test>", data))
+
+
+def run_model(data: dict[str, Any], on_step: Callable[[DisplacementModel], None] | None = None
+              ) -> DisplacementModel:
+    model = DisplacementModel(build(data))
+    while model.running:
+        model.step()
+        if on_step is not None:
+            on_step(model)
+    return model
+
+
+@pytest.fixture
+def world() -> Callable[..., dict[str, Any]]:
+    return line_world

@@ -1,0 +1,78 @@
+"""The command line end to end, as a user types it, down to loading the outputs in pandas."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from analysis import load_run
+from sim.cli import app
+
+runner = CliRunner()
+
+
+def test_run_then_load_with_pandas(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "scenarios/toy.yaml", "-o", str(tmp_path / "out"),
+                                 "--set", "parameters.movement.awareness=2", "--days", "40"])
+    assert result.exit_code == 0, result.output
+    assert "Wall time" in result.output and "BEL" in result.output
+    run = load_run(tmp_path / "out")
+    assert run.manifest["days"] == 40
+    assert run.states.day.max() == 39 and str(run.states.date.dtype).startswith("datetime64")
+    assert set(run.flows.kind) <= {"flight", "onward", "crossing", "return", "blocked"}
+    assert run.events.type.tolist()[:2] == ["conflict", "conflict"]
+    assert run.event_details().iloc[0] == {"intensity": 0.9}
+    assert run.locations.capacity.isna().any() and run.locations.capacity.max() == 20000
+    # stocks and states agree
+    last = run.stocks[run.stocks.day == 39]
+    hosted = last[last.status == "refugee"].groupby("host_state")["count"].sum()
+    states = run.states[run.states.day == 39].set_index("state").refugees_hosted
+    assert hosted.get("BEL", 0) == states["BEL"]
+
+
+def test_run_refuses_to_overwrite(tmp_path: Path) -> None:
+    out = str(tmp_path / "out")
+    assert runner.invoke(app, ["run", "scenarios/toy.yaml", "-o", out, "--quiet"]).exit_code == 0
+    result = runner.invoke(app, ["run", "scenarios/toy.yaml", "-o", out])
+    assert result.exit_code == 1 and "--force" in result.output
+
+
+def test_validate_reports_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(Path("scenarios/toy.yaml").read_text().replace("days: 120", "dayz: 120"))
+    result = runner.invoke(app, ["validate", "scenarios/toy.yaml", str(bad)])
+    assert result.exit_code == 1
+    assert "scenarios/toy.yaml: ok" in result.output
+    assert "bad.yaml:" in result.output and "did you mean 'days'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_run_bad_scenario_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "scenarios/toy.yaml", "--set", "days=0", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 1 and "--set days=0" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_schema_is_json_schema() -> None:
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.output)
+    assert schema["title"] == "Scenario" and "world" in schema["properties"]
+
+
+def test_plot_writes_pngs(tmp_path: Path) -> None:
+    runner.invoke(app, ["run", "scenarios/toy.yaml", "-o", str(tmp_path / "r"), "--quiet"])
+    result = runner.invoke(app, ["plot", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    pngs = sorted((tmp_path / "r" / "plots").glob("*.png"))
+    assert [p.stem for p in pngs] == ["idps_returnees", "largest_flows", "refugees_by_state"]
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+
+
+def test_python_dash_m_and_help() -> None:
+    done = subprocess.run([sys.executable, "-m", "sim", "run", "--help"], capture_output=True, text=True,
+                          check=True)
+    assert "--seed" in done.stdout and "--set" in done.stdout and "--force" in done.stdout
