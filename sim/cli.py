@@ -47,6 +47,8 @@ def run(
                     "dotted.path=value (repeatable), e.g. parameters.movement.awareness=2.")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the output directory.")] = False,
+    plot_: Annotated[bool, typer.Option("--plot", help="Also draw the standard figures into "
+                     "<run dir>/plots.")] = False,
 ) -> None:
     """Simulate a scenario and write its outputs (CSVs and manifest.json) to a run directory."""
     from sim.runner import run_scenario
@@ -72,10 +74,14 @@ def run(
         raise _fail(str(exc)) from None
     except RunDirExists as exc:
         raise _fail(f"error: {exc}") from None
+    if plot_:
+        _save_plots(result.directory, result.directory / "plots")
     if quiet:
         out.print(str(result.directory), markup=False)
         return
     _print_summary(result)
+    if plot_:
+        out.print(f"Figures: {result.directory / 'plots'}/", markup=False)
 
 
 def _print_summary(result) -> None:
@@ -120,10 +126,17 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
-    """Print the scenario file's JSON Schema."""
-    out.print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2), markup=False,
-              soft_wrap=True)
+def schema(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the field reference of "
+                        "docs/scenario.md instead.")] = False,
+) -> None:
+    """Print the scenario file's JSON Schema (or its Markdown field reference)."""
+    if markdown:
+        from sim.schema_docs import markdown as reference
+
+        out.print(reference(), markup=False, end="")
+        return
+    out.print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2), markup=False)
 
 
 @app.command()
@@ -133,15 +146,38 @@ def plot(
                       "default: <run_dir>/plots.")] = None,
 ) -> None:
     """Draw a run's standard figures as PNG files."""
+    try:
+        files = _save_plots(run_dir, output or run_dir / "plots")
+    except FileNotFoundError as exc:
+        raise _fail(f"error: {exc}") from None
+    for file in files:
+        out.print(str(file), markup=False)
+
+
+def _save_plots(run_dir: Path, out_dir: Path) -> list[Path]:
     from analysis import load_run
     from analysis.plots import save_run_plots
 
-    try:
-        loaded = load_run(run_dir)
-    except FileNotFoundError as exc:
-        raise _fail(f"error: {exc}") from None
-    for file in save_run_plots(loaded, output or run_dir / "plots"):
-        out.print(str(file), markup=False)
+    return save_run_plots(load_run(run_dir), out_dir)
+
+
+@app.command()
+def dashboard(
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario to open first (default: "
+                        "scenarios/toy.yaml).")] = None,
+    host: Annotated[str, typer.Option(help="Address to serve on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8765,
+) -> None:
+    """Serve the browser dashboard: watch a scenario unfold, change its levers, compare."""
+    from sim.dashboard import serve
+
+    if scenario is not None:
+        try:
+            load_scenario(scenario)
+        except ScenarioError as exc:
+            raise _fail(str(exc)) from None
+    out.print(f"Dashboard on http://{host}:{port}/  (Ctrl-C to stop)", markup=False)
+    raise typer.Exit(serve(str(scenario) if scenario else None, host=host, port=port))
 
 
 def main() -> None:

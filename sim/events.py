@@ -136,8 +136,9 @@ class CampEvent(ScriptedEvent):
     """A camp opens, closes (no new arrivals) or changes capacity."""
 
     type: Literal["camp"]
-    location: LocationId
-    action: Literal["open", "close", "capacity"]
+    location: LocationId = Field(description="The camp's location id.")
+    action: Literal["open", "close", "capacity"] = Field(
+        description="open (accept arrivals again), close (no new journeys towards it) or capacity.")
     capacity: int | None = Field(None, ge=0, description="New capacity (people); with 'capacity' "
                                  "and optionally 'open'.")
 
@@ -169,7 +170,7 @@ class AidEvent(ScriptedEvent):
     """Aid reaches locations: people there are less likely to leave and others more likely to come."""
 
     type: Literal["aid"]
-    locations: list[LocationId] = Field(min_length=1)
+    locations: list[LocationId] = Field(min_length=1, description="Location ids receiving aid.")
     level: Intensity = Field(description="Aid level 0..1.")
     until: int | None = Field(None, ge=1, description="Day the aid level returns to 0.")
 
@@ -190,9 +191,10 @@ class RouteEvent(ScriptedEvent):
     """A road opens or closes (a bridge destroyed, a checkpoint set up)."""
 
     type: Literal["route"]
-    from_: LocationId = Field(alias="from")
-    to: LocationId
-    action: Literal["open", "close"]
+    from_: LocationId = Field(alias="from", description="Location id at one end of the road.")
+    to: LocationId = Field(description="Location id at the other end.")
+    action: Literal["open", "close"] = Field(description="close: nobody plans a journey on it and "
+                                              "travellers reaching it stop before it; open: usable again.")
 
     def targets(self) -> list[tuple[str, str, str]]:
         return [("from", "location", self.from_), ("to", "location", self.to)]
