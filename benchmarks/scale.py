@@ -99,7 +99,8 @@ def run_one(n_locations: int, population: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--one", nargs=2, type=int, metavar=("LOCATIONS", "PEOPLE"),
                         help="run a single size in this process and print JSON")
     args = parser.parse_args()

@@ -117,7 +117,7 @@ class Borders:
             if g is None or self.policy[g] == OPEN:
                 g = self.gate_of[("state", w.state_ids[w.state_of[v]], w.state_ids[w.state_of[u]])]
             hop_gate[r, k] = g
-        policies = np.array(self.policy + [OPEN], dtype=np.int8)  # index -1 -> OPEN
+        policies = np.array([*self.policy, OPEN], dtype=np.int8)  # index -1 -> OPEN
         self._hop_gate = hop_gate
         self._path_closed = (policies[hop_gate] == CLOSED).any(axis=1)
         self._dirty = False

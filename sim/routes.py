@@ -60,7 +60,7 @@ def candidate_paths(world: World, awareness: int, walk_speed: float, start_on_fo
             for v, e in neighbours[nodes[-1]]:
                 if v in nodes:
                     continue
-                path = (nodes + [v], edges + [e])
+                path = ([*nodes, v], [*edges, e])
                 found.append(path)
                 if len(path[1]) < awareness:
                     stack.append(path)

@@ -1,0 +1,40 @@
+"""load_run gives typed tables with parsed dates, and refuses what is not a run directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import load_run
+from analysis.loading import DTYPES
+from sim.runner import run_scenario
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_scenario("scenarios/toy.yaml", tmp_path_factory.mktemp("r") / "toy", command="t").directory
+
+
+def test_every_documented_column_has_its_dtype(run_dir: Path) -> None:
+    run = load_run(run_dir)
+    for name, dtypes in DTYPES.items():
+        table = getattr(run, name)
+        assert list(table.columns) == list(pd.read_csv(run_dir / f"{name}.csv", nrows=0).columns)
+        for column, dtype in dtypes.items():
+            assert str(table[column].dtype).lower().startswith(dtype.lower()[:3]), (name, column)
+        if "date" in table.columns:
+            assert pd.api.types.is_datetime64_any_dtype(table["date"])
+
+
+def test_columns_match_docs(run_dir: Path) -> None:
+    doc = Path("docs/outputs.md").read_text()
+    for name in DTYPES:
+        for column in pd.read_csv(run_dir / f"{name}.csv", nrows=0).columns:
+            assert f"`{column}`" in doc, (name, column)
+
+
+def test_not_a_run_directory(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="not an allysim run directory"):
+        load_run(tmp_path)
