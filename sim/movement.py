@@ -146,6 +146,8 @@ class Movement:
         p = np.where(np.isin(people.status, AT_HOME), self.flee_probability()[people.loc], 0.0)
         p = np.where(np.isin(people.status, DISPLACED), self.leave_probability()[people.loc], p)
         leavers = m.rng.binomial(people.count, p)
+        if getattr(m, "spawner", None) is not None:  # data_driven: the observed daily total leaves
+            leavers = m.spawner.departures(people, leavers)
         departed, travellers, _ = self._depart(people, leavers, weights)
         people.count -= departed
         moving, arrived = self._travel(Travellers.concat([m.travellers, travellers]),
@@ -193,26 +195,27 @@ class Movement:
         Returns (row, path, count) for every non-zero share.
         """
         rng = self.model.rng
+        degree = self.paths.ptr[loc + 1] - self.paths.ptr[loc]
+        order = np.argsort(-degree, kind="stable")  # rows with most candidates first: slices, not masks
+        loc, wrow, degree = loc[order], wrow[order], degree[order]
         start = self.paths.ptr[loc]
-        degree = self.paths.ptr[loc + 1] - start
-        max_degree = int(degree.max()) if len(degree) else 0
         total = self._weight_sums(weights)[wrow, loc]
-        remaining = np.where(total > 0, n, 0)
+        remaining = np.where(total > 0, n[order], 0)
         rest = total.copy()
+        active = np.searchsorted(-degree, -np.arange(int(degree.max()) if len(degree) else 0), side="left")
         rows, paths, counts = [], [], []
-        for k in range(max_degree):
-            sel = np.flatnonzero((degree > k) & (remaining > 0))
-            if not sel.size:
+        for k, a in enumerate(active.tolist()):
+            if not remaining[:a].any():
                 break
-            w = weights[wrow[sel], start[sel] + k]
-            last = rest[sel] - w <= 1e-12 * total[sel]
-            prob = np.where(last, 1.0, np.clip(w / np.maximum(rest[sel], 1e-300), 0.0, 1.0))
-            x = rng.binomial(remaining[sel], prob)
-            remaining[sel] -= x
-            rest[sel] -= w
-            nz = x > 0
-            rows.append(sel[nz])
-            paths.append(start[sel[nz]] + k)
+            w = weights[wrow[:a], start[:a] + k]
+            left = rest[:a]
+            prob = np.where(left - w <= 1e-12 * total[:a], 1.0, np.minimum(w / np.maximum(left, 1e-300), 1.0))
+            x = rng.binomial(remaining[:a], prob)
+            remaining[:a] -= x
+            left -= w
+            nz = np.flatnonzero(x)
+            rows.append(order[nz])
+            paths.append(start[nz] + k)
             counts.append(x[nz])
         return _cat(rows), _cat(paths), _cat(counts)
 
@@ -287,7 +290,10 @@ class Movement:
                 rows = np.flatnonzero(managed & (gate == g))
                 demand = count[rows]
                 allowed = int(borders.remaining[g])
-                passed = demand if demand.sum() <= allowed else rng.multivariate_hypergeometric(demand, allowed)
+                if demand.sum() > allowed:  # everyone at the gate has the same chance of a place
+                    passed = rng.multivariate_hypergeometric(demand, allowed)
+                else:
+                    passed = demand
                 borders.remaining[g] -= int(passed.sum())
                 waiting = trav.take(rows).with_counts(demand - passed)
                 waiting.progress = at_node[rows]
