@@ -103,20 +103,32 @@ class Borders:
             self._resolve()
         return self._path_closed
 
+    def _gate_for(self, u: int, v: int) -> int:
+        """The gate met going from location u into location v of another state.
+
+        A location's own gate, when managed or closed, takes precedence over its state's gate.
+        """
+        g = self.gate_of.get(("location", v))
+        if g is None or self.policy[g] == OPEN:
+            w = self.world
+            g = self.gate_of[("state", w.state_ids[w.state_of[v]], w.state_ids[w.state_of[u]])]
+        return g
+
+    def crossing_policy(self, u: int, v: int) -> str:
+        """Policy met on the road from location u into location v ('open' within a state)."""
+        if self.world.state_of[u] == self.world.state_of[v]:
+            return "open"
+        return POLICY_NAMES[self.policy[self._gate_for(u, v)]]
+
     def policy_codes(self) -> np.ndarray:
         return np.array(self.policy, dtype=np.int8)
 
     def _resolve(self) -> None:
-        w, p = self.world, self.paths
+        p = self.paths
         hop_gate = np.full(p.edges.shape, -1, dtype=np.int64)
         rows, hops = np.nonzero(p.crosses)
         for r, k in zip(rows.tolist(), hops.tolist(), strict=True):
-            u, v = int(p.nodes[r, k]), int(p.nodes[r, k + 1])
-            loc_key = ("location", v)
-            g = self.gate_of.get(loc_key)
-            if g is None or self.policy[g] == OPEN:
-                g = self.gate_of[("state", w.state_ids[w.state_of[v]], w.state_ids[w.state_of[u]])]
-            hop_gate[r, k] = g
+            hop_gate[r, k] = self._gate_for(int(p.nodes[r, k]), int(p.nodes[r, k + 1]))
         policies = np.array([*self.policy, OPEN], dtype=np.int8)  # index -1 -> OPEN
         self._hop_gate = hop_gate
         self._path_closed = (policies[hop_gate] == CLOSED).any(axis=1)

@@ -1,0 +1,258 @@
+"""The browser dashboard: the model behind it, `serve`, and the page driven in a real browser.
+
+The browser tests share one `solara run` server (see conftest.py); each test gets a fresh
+browser context, which is a fresh Solara session.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from sim import dashboard
+from sim.dashboard import LEVERS, DashboardModel, charts_figure, model_params, network_figure
+
+ROOT = Path(__file__).resolve().parents[2]
+TOY = ROOT / "scenarios" / "toy.yaml"
+SCREENSHOT_ENV = "ALLYSIM_DASHBOARD_SCREENSHOT"
+"""Set to a path (docs/img/dashboard.png) to keep the screenshot the first browser test takes."""
+
+# pytest-playwright 0.10's session fixture `base_url` trips a pytest 9 deprecation (its own code).
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning")
+
+LOAD_TIMEOUT = 30_000  # ms: first page load in a fresh session
+STEP_TIMEOUT = 10_000  # ms: one step plus redraw
+
+
+# ---------------------------------------------------------------------------------------------
+# The model behind the page (no browser)
+
+
+def test_dashboard_model_reads_sidebar_values() -> None:
+    model = DashboardModel(str(TOY), rng=" 11 ")  # InputText gives strings
+    assert model.error is None and model.seed == 11
+    params = model_params(model, ["toy", "twin"])
+    assert params["scenario_name"]["values"] == ["toy", "twin", str(TOY)]
+    assert params["baseline"]["flee_rate"] == model.spec.parameters.displacement.flee_rate
+    assert {lever.name for lever in LEVERS} <= set(params)
+
+
+def test_unmoved_levers_keep_the_scenarios_values() -> None:
+    baseline = {"flee_rate": 0.05, "awareness": 1}
+    kept = DashboardModel(str(TOY), baseline=baseline, flee_rate=0.05, awareness=1)
+    assert kept.spec.parameters.displacement.flee_rate == 0.01  # toy's own value
+    assert kept.overridden == set()
+    moved = DashboardModel(str(TOY), baseline=baseline, flee_rate=0.08, awareness=1)
+    assert moved.spec.parameters.displacement.flee_rate == pytest.approx(0.08)
+    assert moved.overridden == {"flee_rate"}
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"scenario_name": "no-such-world"}, "cannot read file"),
+    ({"rng": "seven"}, "seed must be a whole number"),
+    ({"flee_rate": 3.0}, "less than or equal to 1"),
+])
+def test_rejected_input_becomes_an_error_not_an_exception(kwargs: dict[str, Any], message: str) -> None:
+    model = DashboardModel(**{"scenario_name": str(TOY), **kwargs})
+    assert model.error is not None and message in model.error
+    assert not model.running
+    model.step()  # does nothing, raises nothing
+    assert model.day == -1
+
+
+def test_figures_draw_before_and_after_steps() -> None:
+    model = DashboardModel(str(TOY))
+    network_figure(model), charts_figure(model)
+    model.run_for(25)
+    assert len(network_figure(model).axes) == 1 and len(charts_figure(model).axes) == 2
+
+
+@pytest.mark.parametrize(("env", "expected"), [("7", 7), ("0", 1), ("often", 1), ("", 1)])
+def test_render_interval_from_the_environment(monkeypatch: pytest.MonkeyPatch, env: str,
+                                              expected: int) -> None:
+    monkeypatch.setenv(dashboard.RENDER_INTERVAL_ENV, env)
+    assert dashboard.default_render_interval(DashboardModel(str(TOY))) == expected
+
+
+def test_serve_runs_solara_with_the_scenario(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    class FakeServer:
+        def __init__(self, cmd: list[str], env: dict[str, str]):
+            calls.append((cmd, env))
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakeServer)
+    assert dashboard.serve(str(TOY), host="0.0.0.0", port=9001) == 0
+    (cmd, env), = calls
+    assert cmd[1:4] == ["-m", "solara", "run"] and cmd[4].endswith("dashboard_app.py")
+    assert cmd[5:] == ["--host", "0.0.0.0", "--port", "9001", "--production", "--no-open"]
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env[dashboard.SCENARIO_ENV] == str(TOY.resolve())
+    assert dashboard.serve("scenarios/missing.yaml") == 2 and len(calls) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The page in a browser
+
+
+def open_dashboard(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(images(page)).to_have_count(2, timeout=LOAD_TIMEOUT)
+
+
+def images(page: Page):  # the map and the charts: matplotlib PNGs in the grid
+    return page.locator(".vue-grid-item img")
+
+
+def step(page: Page, to_time: int) -> None:
+    page.get_by_role("button", name="Step").click()
+    expect(page.get_by_text(f"Time: {to_time}.0")).to_be_visible(timeout=STEP_TIMEOUT)
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    page.get_by_role("button", name=re.compile(f"^{label}")).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def reset(page: Page) -> None:
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=STEP_TIMEOUT)
+
+
+def totals_row(page: Page) -> str:
+    """'refugees idps returnees in-transit' as shown in the summary table."""
+    return page.locator("table").first.locator("tbody tr").first.inner_text()
+
+
+def test_page_renders_map_charts_summary_and_steps(page: Page, dashboard_url: str,
+                                                   tmp_path: Path) -> None:
+    open_dashboard(page, dashboard_url)
+    expect(page.get_by_text("allysim: displacement dashboard")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days, seed 7\)"))).to_be_visible()
+    expect(page.get_by_text("not started, day 0 is 2024-03-01")).to_be_visible()
+    expect(page.get_by_role("button", name="Scenario toy")).to_be_visible()  # by name, not path
+    map_before, charts_before = (images(page).nth(i).get_attribute("src") for i in range(2))
+
+    step(page, 1)
+    expect(page.get_by_text("day 0 of 120 (2024-03-01)")).to_be_visible()
+    expect(images(page).nth(0)).not_to_have_attribute("src", map_before)
+    expect(images(page).nth(1)).not_to_have_attribute("src", charts_before)
+    expect(page.get_by_role("cell", name="northtown")).to_be_visible()  # the day-0 conflict event
+    charts_after_one = images(page).nth(1).get_attribute("src")
+    step(page, 2)
+    expect(images(page).nth(1)).not_to_have_attribute("src", charts_after_one)
+
+    # Render every 25 days: one Step runs 25 days and redraws once.
+    render_interval = page.get_by_role("slider", name="Render Interval (steps)")
+    render_interval.focus()
+    for _ in range(12):  # 1 -> 25, in steps of 2
+        render_interval.press("ArrowRight")
+    step(page, 27)
+    expect(page.get_by_text("day 26 of 120 (2024-03-27)")).to_be_visible()
+    expect(page.get_by_text("BEL managed")).to_be_visible()  # day 20-35: managed border
+    save_screenshot(page, tmp_path / "dashboard.png")
+
+
+def save_screenshot(page: Page, shot: Path) -> None:
+    """Check the page is not blank; keep a copy at $ALLYSIM_DASHBOARD_SCREENSHOT if set."""
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000  # a blank page is a few kB
+    if target := os.environ.get(SCREENSHOT_ENV):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, target)
+
+
+def test_play_then_pause(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    page.get_by_role("button", name="▶").click()
+    expect(page.get_by_text(re.compile(r"Time: (?:[2-9]|\d{2,})\.0"))).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="❚❚").click()
+    expect(page.get_by_role("button", name="Step")).to_be_enabled()
+    paused_at = shown_time(page)
+    page.wait_for_timeout(800)
+    assert shown_time(page) - paused_at <= 1  # at most the step under way when paused
+
+
+def shown_time(page: Page) -> float:
+    return float(page.get_by_text(re.compile(r"^Time: ")).inner_text().removeprefix("Time: "))
+
+
+def test_switching_scenario_loads_the_other_world(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    map_toy = images(page).first.get_attribute("src")
+    pick(page, "Scenario", "twin")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"twin \(3 locations, 2 states, 40 days, seed 3\)"))).to_be_visible()
+    expect(images(page).first).not_to_have_attribute("src", map_toy)
+    step(page, 1)
+    expect(page.get_by_text("day 0 of 40 (2025-01-01)")).to_be_visible()
+
+
+def test_changing_a_lever_and_resetting_changes_the_outcome(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    step(page, 1)
+    baseline = totals_row(page)
+
+    flee_rate = page.get_by_role("slider", name="Flee rate at full conflict (1/day)")
+    flee_rate.focus()
+    flee_rate.press("End")  # the slider's maximum
+    reset(page)
+    expect(page.get_by_text(re.compile(r"flee_rate 0\.1 \(set\)"))).to_be_visible()
+    step(page, 1)
+    assert totals_row(page) != baseline
+
+
+def test_typed_seed_survives_reset(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    seed = page.get_by_label("Random seed")
+    seed.fill("11")
+    seed.press("Enter")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"seed 11\)"))).to_be_visible()
+    seed.fill("eleven")
+    seed.press("Enter")
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text(re.compile("seed must be a whole number")).first).to_be_visible(
+        timeout=STEP_TIMEOUT)
+
+
+def test_two_browser_sessions_do_not_share_a_model(browser: Browser, dashboard_url: str) -> None:
+    first, second = browser.new_context(), browser.new_context()
+    try:
+        a, b = first.new_page(), second.new_page()
+        open_dashboard(a, dashboard_url)
+        step(a, 1)
+        open_dashboard(b, dashboard_url)  # a shared model would open at Time: 1.0
+        step(b, 1)
+        step(a, 2)  # each session steps its own model
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_bad_scenario_shows_its_error(page: Page, dashboard_url: str, scenario_folder: Path) -> None:
+    bad = (TOY.read_text(encoding="utf-8").replace("days: 120", "dayz: 120")
+           .replace("name: toy", "name: broken"))
+    (scenario_folder / "broken.yaml").write_text(bad, encoding="utf-8")
+    open_dashboard(page, dashboard_url)  # the picker lists the folder for each new session
+    pick(page, "Scenario", "broken")
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text("Scenario 'broken' could not be loaded")).to_be_visible(timeout=STEP_TIMEOUT)
+    expect(page.get_by_text(re.compile(r"did you mean 'days'")).first).to_be_visible()
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+
+    pick(page, "Scenario", "toy")
+    reset(page)
+    expect(images(page)).to_have_count(2)
