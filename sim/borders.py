@@ -33,6 +33,8 @@ class Borders:
         self.gate_of: dict[GateKey, int] = {}
         self.policy: list[int] = []
         self.capacity: list[int] = []
+        # Who set each policy: None (the scenario's initial policy), "scenario", a state or an alliance.
+        self.controller: list[str | None] = []
         spec = {s.id: s for s in scenario.world.states}
         for to_state in world.state_ids:
             for from_state in world.state_ids:
@@ -47,6 +49,7 @@ class Borders:
         self.keys.append(key)
         self.policy.append(POLICY_CODES[policy])
         self.capacity.append(capacity or 0)
+        self.controller.append(None)
         return self.gate_of[key]
 
     # -- policy changes (events and state decisions) ------------------------------------------
@@ -63,18 +66,27 @@ class Borders:
             self._add(key, "open", None)
         return key
 
-    def set_policy(self, key: GateKey, policy: str, capacity: int | None) -> dict[GateKey, Any]:
-        """Set a gate's policy; returns what it was, so a temporary change can be undone."""
+    def set_policy(self, key: GateKey, policy: str, capacity: int | None,
+                   controller: str | None = None) -> dict[GateKey, Any]:
+        """Set a gate's policy; returns what it was, so a temporary change can be undone.
+
+        ``controller`` records who set it: a state's own border review leaves alone the gates a
+        scenario event or an alliance controls.
+        """
         g = self.gate_of[key]
-        previous = {key: (POLICY_NAMES[self.policy[g]], self.capacity[g] or None)}
+        previous = {key: (POLICY_NAMES[self.policy[g]], self.capacity[g] or None, self.controller[g])}
         self.policy[g] = POLICY_CODES[policy]
         self.capacity[g] = capacity or 0
+        self.controller[g] = controller
         self._dirty = True
         return previous
 
     def restore(self, previous: dict[GateKey, Any]) -> None:
-        for key, (policy, capacity) in previous.items():
-            self.set_policy(key, policy, capacity)
+        for key, (policy, capacity, controller) in previous.items():
+            self.set_policy(key, policy, capacity, controller)
+
+    def controller_of(self, key: GateKey) -> str | None:
+        return self.controller[self.gate_of[key]]
 
     def entry_policy(self, state: str) -> str:
         """The most restrictive policy a state applies at any of its gates."""

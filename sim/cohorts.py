@@ -38,6 +38,13 @@ class Status(IntEnum):
 N_STATUS = len(Status)
 
 
+def status_mask(*statuses: Status) -> np.ndarray:
+    """A lookup table: ``mask[status_codes]`` is True where the code is one of ``statuses``."""
+    mask = np.zeros(N_STATUS, dtype=bool)
+    mask[list(statuses)] = True
+    return mask
+
+
 @dataclass
 class Table:
     """Column arrays of equal length; subclasses name the columns, ``count`` is always last."""

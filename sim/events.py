@@ -54,17 +54,26 @@ class CeasefireEvent(ScriptedEvent):
     type: Literal["ceasefire"]
     locations: list[LocationId] | None = Field(None, description="Locations; default: all.")
     state: StateId | None = Field(None, description="Only this state's locations.")
+    conflict: StateId | None = Field(None, description="Only this named conflict's locations "
+                                     "(its negotiation track ends).")
 
     def targets(self) -> list[tuple[str, str, str]]:
         out = [("locations", "location", loc) for loc in self.locations or []]
-        return out + ([("state", "state", self.state)] if self.state else [])
+        out += [("state", "state", self.state)] if self.state else []
+        return out + ([("conflict", "conflict", self.conflict)] if self.conflict else [])
 
     def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
         world = model.world
-        idx = world.select(self.locations, self.state)
+        if self.conflict is not None:
+            spec = next(c for c in model.spec.world.conflicts if c.id == self.conflict)
+            idx = [world.index[loc] for loc in spec.locations]
+            for track in model.negotiations:
+                track.over = track.over or track.conflict.id == self.conflict
+        else:
+            idx = world.select(self.locations, self.state)
         for i in idx:
             world.set_intensity(i, 0.0)
-        target = ",".join(self.locations or []) or self.state or "all"
+        target = self.conflict or ",".join(self.locations or []) or self.state or "all"
         return [{"actor": "", "target": target, "detail": {"locations": len(idx)}}]
 
 
@@ -102,12 +111,12 @@ class BorderEvent(ScriptedEvent):
         borders = model.borders
         if self.location is not None:
             key = borders.location_gate(model.world.index[self.location])
-            previous = borders.set_policy(key, self.policy, self.capacity)
+            previous = borders.set_policy(key, self.policy, self.capacity, controller="scenario")
             target = self.location
         else:
             previous = {}
             for key in borders.state_gates(self.state, self.from_):
-                previous.update(borders.set_policy(key, self.policy, self.capacity))
+                previous.update(borders.set_policy(key, self.policy, self.capacity, controller="scenario"))
             target = f"{self.state}<-{self.from_ or '*'}"
         if self.until is not None:
             model.schedule_restore(self.until, previous)
@@ -129,7 +138,7 @@ class RestoreBorders:
         return [{"actor": key[1] if key[0] == "state" else "",
                  "target": f"{key[1]}<-{key[2]}" if key[0] == "state" else model.world.ids[key[1]],
                  "detail": {"policy": policy, "capacity": capacity, "restored": True}}
-                for key, (policy, capacity) in self.previous.items()]
+                for key, (policy, capacity, _) in self.previous.items()]
 
 
 class CampEvent(ScriptedEvent):
@@ -205,10 +214,86 @@ class RouteEvent(ScriptedEvent):
                  "detail": {"action": self.action}}]
 
 
+class ConflictOnsetEvent(ConflictEvent):
+    """A conflict breaks out (the scripted form of an endogenous onset; same fields as conflict)."""
+
+    type: Literal["conflict_onset"]  # type: ignore[assignment]
+
+
+class BorderPolicyEvent(BorderEvent):
+    """The scripted form of a border decision (same fields as border)."""
+
+    type: Literal["border_policy"]  # type: ignore[assignment]
+
+
+class TransferEvent(ScriptedEvent):
+    """A programme moves people: relocation, resettlement or evacuation, from one state to another."""
+
+    type: Literal["relocation", "resettlement", "evacuation"]
+    from_: StateId = Field(alias="from", description="State the people are taken from.")
+    to: StateId = Field(description="Receiving state.")
+    people: int = Field(ge=0, description="How many (at most everyone eligible).")
+    reception: LocationId | None = Field(None, description="Where they arrive (default: the "
+                                         "receiving state's largest location).")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        out = [("from", "state", self.from_), ("to", "state", self.to)]
+        return out + ([("reception", "location", self.reception)] if self.reception else [])
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        from sim.cohorts import Status
+        from sim.movement import FlowKind
+        from sim.transfers import reception_location, transfer
+
+        kind, status = {"relocation": (FlowKind.RELOCATION, Status.RELOCATED),
+                        "resettlement": (FlowKind.RESETTLEMENT, Status.RESETTLED),
+                        "evacuation": (FlowKind.EVACUATION, Status.RESETTLED)}[self.type]
+        index = model.world.state_index
+        to = reception_location(model, index[self.to], self.reception)
+        moved = transfer(model, index[self.from_], to, self.people, kind, status)
+        return [{"actor": self.to, "target": self.from_, "detail": {"people": moved, "asked": self.people}}]
+
+
+class NegotiationEvent(ScriptedEvent):
+    """Force a negotiation round, or a prisoner exchange, on a conflict's negotiation track."""
+
+    type: Literal["negotiation_round", "prisoner_exchange"]
+    conflict: StateId = Field(description="Conflict id (world.conflicts) with a negotiation track.")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("conflict", "negotiated conflict", self.conflict)]
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        track = next(t for t in model.negotiations if t.conflict.id == self.conflict)
+        if self.type == "prisoner_exchange":
+            track.exchange()
+        else:
+            track.round(model.day)
+        return []  # the track logs what happened, as scripted
+
+
+class InterventionEvent(ScriptedEvent):
+    """Force an alliance's intervention into a phase (e.g. operations start on a given day)."""
+
+    type: Literal["intervention_triggered", "intervention_decided", "intervention_started",
+                  "intervention_ended", "intervention_failed"]
+    alliance: StateId = Field(description="Alliance id with an intervention.")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("alliance", "intervening alliance", self.alliance)]
+
+    def apply(self, model: DisplacementModel) -> list[dict[str, Any]]:
+        alliance = next(a for a in model.alliances if a.code == self.alliance)
+        alliance.intervention.force(self.type.removeprefix("intervention_"), model.day)
+        return []  # the intervention logs its phase change, as scripted
+
+
 EVENT_TYPES: tuple[type[ScriptedEvent], ...] = (
-    ConflictEvent, CeasefireEvent, BorderEvent, CampEvent, AidEvent, RouteEvent,
+    ConflictEvent, CeasefireEvent, BorderEvent, CampEvent, AidEvent, RouteEvent, ConflictOnsetEvent,
+    BorderPolicyEvent, TransferEvent, NegotiationEvent, InterventionEvent,
 )
 Event = Annotated[
-    ConflictEvent | CeasefireEvent | BorderEvent | CampEvent | AidEvent | RouteEvent,
+    ConflictEvent | CeasefireEvent | BorderEvent | CampEvent | AidEvent | RouteEvent | ConflictOnsetEvent
+    | BorderPolicyEvent | TransferEvent | NegotiationEvent | InterventionEvent,
     Field(discriminator="type"),
 ]

@@ -17,13 +17,16 @@ import numpy as np
 from mesa.datacollection import DataCollector
 from mesa.discrete_space import Network
 
-from sim.agents import CivilianPopulation, Location, State
+from sim.agents import Alliance, CivilianPopulation, Location, State
 from sim.borders import Borders
 from sim.cohorts import N_STATUS, People, Returning, Status, Travellers
+from sim.deterrence import ConflictOnsets
 from sim.events import RestoreBorders, ScriptedEvent
 from sim.movement import Movement
+from sim.negotiations import NegotiationTrack
 from sim.recorder import Recorder
 from sim.scenario import Scenario
+from sim.spawning import make_spawner
 from sim.world import World
 
 Scheduled = ScriptedEvent | RestoreBorders
@@ -45,7 +48,12 @@ class DisplacementModel(mesa.Model):
         graph.add_edges_from(zip(w.edge_u.tolist(), w.edge_v.tolist(), strict=True))
         layout = {i: (float(w.lon[i]), float(w.lat[i])) for i in range(w.n)}
         self.grid = Network(graph, random=self.random, layout=layout)
-        self.states = [State(self, i, s.id, s.name) for i, s in enumerate(spec.world.states)]
+        self.states = [State(self, i, s) for i, s in enumerate(spec.world.states)]
+        self.state_population = np.array([
+            s.population if s.population is not None else int(w.population0[w.state_of == i].sum())
+            for i, s in enumerate(spec.world.states)], dtype=np.int64)
+        self.state_economy = np.array([s.economy for s in spec.world.states])
+        self.state_fulfilment = np.array([s.policy.relocation_fulfilment for s in spec.world.states])
         self.locations = [Location(self, i, self.grid[i]) for i in range(w.n)]
         self.populations = [CivilianPopulation(self, loc) for loc in self.locations]
 
@@ -54,11 +62,18 @@ class DisplacementModel(mesa.Model):
         self.returning = Returning.empty()
         self.occupancy = np.zeros((w.n, N_STATUS), dtype=np.int64)
         self.movement = Movement(self)
+        self.spawner = make_spawner(self)  # data_driven displacement (sim/spawning.py), else None
         self.borders = Borders(w, spec, self.movement.paths)
+        self.event_log: list[dict[str, Any]] = []
+        self._origin = "agent"
+        self.alliances = [Alliance(self, a) for a in spec.world.alliances]
+        conflicts = {c.id: c for c in spec.world.conflicts}
+        self.negotiations = [NegotiationTrack(self, n, conflicts[n.conflict])
+                             for n in spec.world.negotiations]
+        self.onsets = ConflictOnsets(self)
         self._due: dict[int, list[Scheduled]] = defaultdict(list)
         for event in spec.events:
             self._due[event.day].append(event)
-        self.event_log: list[dict[str, Any]] = []
         self.recorder = Recorder(self)
         self.datacollector = DataCollector(model_reporters={
             "Refugees": lambda m: m.recorder.totals["refugees"],
@@ -95,7 +110,15 @@ class DisplacementModel(mesa.Model):
         self.day = self.steps - 1
         for item in self._due.pop(self.day, []):
             self.apply(item, origin="scenario")
+        self.onsets.step(self.day)
+        for track in self.negotiations:
+            track.step(self.day)
         self.world.note_conflict(self.day)
+        self.agents_by_type[State].shuffle_do("decide")
+        if self.alliances:
+            self.agents_by_type[Alliance].shuffle_do("decide")
+        if self.spawner is not None:
+            self.spawner.step(self.day)
         self.movement.step(self.day)
         self.recorder.record(self.day)
         self.datacollector.collect(self)
@@ -105,9 +128,22 @@ class DisplacementModel(mesa.Model):
     # -- events ----------------------------------------------------------------------------------
 
     def apply(self, event: Scheduled, origin: str) -> None:
-        """Apply an event now and log it (origin: 'scenario' or 'agent')."""
-        for row in event.apply(self):
-            self.event_log.append({"day": self.day, "type": event.type, "origin": origin, **row})
+        """Apply an event now and log it (origin: 'scenario' or 'agent').
+
+        A scripted event that makes an agent act (a forced intervention phase, say) is logged by
+        the agent, with this origin.
+        """
+        self._origin = origin
+        try:
+            for row in event.apply(self):
+                self.event_log.append({"day": self.day, "type": event.type, "origin": origin, **row})
+        finally:
+            self._origin = "agent"
+
+    def log_decision(self, kind: str, actor: str, target: str, detail: dict[str, Any]) -> None:
+        """Record a decision taken by an agent (a state, an alliance or a negotiation track)."""
+        self.event_log.append({"day": self.day, "type": kind, "origin": self._origin, "actor": actor,
+                               "target": target, "detail": detail})
 
     def schedule_event_at(self, day: int, event: ScriptedEvent) -> None:
         """Queue an event for the start of ``day`` (ignored if the run ends before)."""

@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.borders import CLOSED, MANAGED
-from sim.cohorts import TICKS_PER_DAY, People, Returning, Status, Travellers, group_rows, quantise_travel
+from sim.cohorts import (
+    TICKS_PER_DAY,
+    People,
+    Returning,
+    Status,
+    Travellers,
+    group_rows,
+    quantise_travel,
+    status_mask,
+)
 from sim.routes import RIDE, WALK_FIRST, ReturnDistances, candidate_paths
 from sim.world import Kind
 
@@ -33,9 +42,10 @@ if TYPE_CHECKING:
 
 EPS = 1e-9
 MAX_HOPS_PER_DAY = 8  # bound on same-day continuation rounds
-DISPLACED = np.array([Status.IDP, Status.REFUGEE])
-AT_HOME = np.array([Status.RESIDENT, Status.RETURNEE])
-SHELTERED = np.array([Status.IDP, Status.REFUGEE, Status.RELOCATED, Status.RESETTLED])
+# Lookup tables indexed by status code: DISPLACED[status_array] is a boolean mask.
+DISPLACED = status_mask(Status.IDP, Status.REFUGEE)
+AT_HOME = status_mask(Status.RESIDENT, Status.RETURNEE)
+SHELTERED = status_mask(Status.IDP, Status.REFUGEE, Status.RELOCATED, Status.RESETTLED)
 
 
 class FlowKind(IntEnum):
@@ -104,12 +114,13 @@ class Movement:
         base[w.kind == Kind.IDP_CAMP] = mv.idp_camp_leave_probability
         base[w.kind == Kind.HUB] = 1.0
         p = base + np.maximum(mv.conflict_leave_probability - base, 0.0) * w.intensity
-        return p * (1.0 - mv.aid_leave_reduction * w.aid)
+        return np.minimum(1.0, p * (1.0 - mv.aid_leave_reduction * w.aid) * w.collateral)
 
     def flee_probability(self) -> np.ndarray:
         """[N] daily probability that a resident at each location flees."""
         d, mv, w = self.params.displacement, self.params.movement, self.world
-        return d.flee_rate * w.intensity**d.intensity_power * (1.0 - mv.aid_leave_reduction * w.aid)
+        p = d.flee_rate * w.intensity**d.intensity_power * (1.0 - mv.aid_leave_reduction * w.aid)
+        return np.minimum(1.0, p * w.collateral)
 
     def capacity_factor(self, sheltered: np.ndarray) -> np.ndarray:
         """[N] 1 while a location has room, falling linearly to 0 as it fills up (Flee)."""
@@ -124,7 +135,10 @@ class Movement:
         """[O, P] weight of every candidate path for movers from each origin state."""
         mv, w, p = self.params.movement, self.world, self.paths
         score = np.ones((len(origin_states), w.n))
-        score *= np.where(w.state_of[None, :] != origin_states[:, None], mv.foreign_weight, 1.0)
+        dest = w.state_of[None, :]
+        score *= np.where(dest != origin_states[:, None], mv.foreign_weight, 1.0)
+        score *= np.where(w.allied[origin_states][:, w.state_of], mv.alliance_weight, 1.0)
+        score *= w.recognition[w.state_of][:, origin_states].T ** mv.recognition_weight
         score *= np.where(w.is_camp, mv.camp_weight, 1.0)
         score *= mv.conflict_weight**w.intensity * (1.0 + mv.aid_weight * w.aid)
         valid = ~self.model.borders.path_closed() & w.open[p.end]
@@ -140,11 +154,12 @@ class Movement:
         m.borders.start_day()
         people = m.people
         leaving_home = self._start_returns(people, day)
-        sheltered = np.bincount(people.loc, weights=people.count * np.isin(people.status, SHELTERED),
+        sheltered = np.bincount(people.loc, weights=people.count * SHELTERED[people.status],
                                 minlength=self.world.n)
         weights = self._weights_by_state(sheltered)
-        p = np.where(np.isin(people.status, AT_HOME), self.flee_probability()[people.loc], 0.0)
-        p = np.where(np.isin(people.status, DISPLACED), self.leave_probability()[people.loc], p)
+        p = np.where(AT_HOME[people.status], self.flee_probability()[people.loc], 0.0)
+        p = np.where(DISPLACED[people.status], self.leave_probability()[people.loc], p)
+        p = np.where(people.status == Status.REFUGEE, self._unrecognised_leave(people, p), p)
         leavers = m.rng.binomial(people.count, p)
         if getattr(m, "spawner", None) is not None:  # data_driven: the observed daily total leaves
             leavers = m.spawner.departures(people, leavers)
@@ -155,6 +170,12 @@ class Movement:
         home = self._advance_returns(Returning.concat([m.returning, leaving_home]))
         m.people = People.concat([people, arrived, home]).merged()
         m.travellers = moving.merged()
+
+    def _unrecognised_leave(self, people: People, p: np.ndarray) -> np.ndarray:
+        """Refugees whose claim the host does not recognise are more likely to move on."""
+        w = self.world
+        unrecognised = 1.0 - w.recognition[w.state_of[people.loc], w.state_of[people.origin]]
+        return p + (1.0 - p) * unrecognised * self.params.movement.rejected_leave_probability
 
     def _weights_by_state(self, sheltered: np.ndarray) -> np.ndarray:
         """[S, P] path weights for movers from every state (rows indexed by state)."""
@@ -173,7 +194,7 @@ class Movement:
         row, path, n = self._choose(at.loc[rows], origin_state, leavers[rows], weights)
         src = rows[row]
         departed = np.bincount(src, weights=n, minlength=len(at)).astype(np.int64)
-        fled = np.isin(at.status[src], AT_HOME)
+        fled = AT_HOME[at.status[src]]
         ends = self.paths.end[path]
         self.flows.add(at.loc[src][fled], ends[fled], FlowKind.FLIGHT, n[fled])
         self.flows.add(at.loc[src][~fled], ends[~fled], FlowKind.ONWARD, n[~fled])
@@ -327,7 +348,7 @@ class Movement:
         """Displaced people are IDPs inside their home state and refugees outside it."""
         state = self.world.state_of
         displaced_status = np.where(state[loc] == state[origin], Status.IDP, Status.REFUGEE)
-        return np.where(np.isin(status, DISPLACED), displaced_status, status).astype(np.int64)
+        return np.where(DISPLACED[status], displaced_status, status).astype(np.int64)
 
     # -- returns ---------------------------------------------------------------------------------
 
@@ -337,7 +358,7 @@ class Movement:
         if not r.enabled:
             return Returning.empty()
         safe = (w.intensity <= 0) & (day - w.last_conflict_day >= r.safe_days)
-        rows = np.flatnonzero(np.isin(people.status, DISPLACED) & safe[people.origin]
+        rows = np.flatnonzero(DISPLACED[people.status] & safe[people.origin]
                               & (people.loc != people.origin))
         km = self.home_km.km(people.origin[rows], people.loc[rows])
         rows, km = rows[np.isfinite(km)], km[np.isfinite(km)]

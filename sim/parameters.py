@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
 
 
 class Strict(BaseModel):
@@ -51,6 +51,14 @@ class MovementParameters(Strict):
                               "times (1 + aid_weight * aid).", ge=0)
     aid_leave_reduction: float = param(0.5, "fraction", "Share by which full aid (level 1) lowers "
                                        "the leave probability.", ge=0, le=1)
+    alliance_weight: float = param(2.0, "factor", "Attractiveness of a state allied to the mover's "
+                                   "home state (an alliance with affinity).", ge=0)
+    recognition_weight: float = param(1.0, "exponent", "A host's attractiveness is multiplied by its "
+                                      "asylum recognition rate for the mover's origin to this power.",
+                                      ge=0)
+    rejected_leave_probability: float = param(0.1, "1/day", "Extra daily probability of moving on for "
+                                              "refugees whose claim the host does not recognise "
+                                              "(weighted by 1 - recognition rate).", ge=0, le=1)
     softening: float = param(10.0, "km", "Added to route length before the distance power.", ge=0)
     distance_power: float = param(1.0, "exponent", "Route weight falls as (softening + km)^-power.",
                                   ge=0)
@@ -76,6 +84,19 @@ class DisplacementParameters(Strict):
     intensity_power: float = param(1.0, "exponent", "Flee probability is flee_rate * "
                                    "intensity^power (above 1: only intense fighting displaces).",
                                    gt=0)
+    spawn_decay: list[NonNegativeFloat] = param(
+        [1.0, 1.0, 1.0, 0.5, 0.1], "factors",
+        "data_driven: weight of a conflict location in placing the day's newly displaced, by "
+        "spawn_decay_interval-long periods since its conflict began (the last factor holds "
+        "after); Flee's conflict_spawn_decay.", min_length=1)
+    spawn_decay_interval: int = param(30, "days", "data_driven: length of each spawn_decay "
+                                      "period.", ge=1)
+    data_total: Literal["camps", "total"] = param(
+        "camps", "choice", "data_driven: the day's newly displaced are the rise in the sum of the "
+        "observed series (camps) or in the observed overall total (total); Flee's sum_from_camps.")
+    take_from_population: bool = param(False, "flag", "data_driven: places are weighted by their "
+                                       "current residents (true) or by their starting population "
+                                       "(false), as Flee's take_from_population.")
 
 
 class ReturnParameters(Strict):
@@ -88,9 +109,19 @@ class ReturnParameters(Strict):
                                "home is safe starts the journey back.", ge=0, le=1)
 
 
+class ConflictParameters(Strict):
+    """Endogenous conflict onsets (states with a conflict_risk)."""
+
+    onset_locations: int = param(2, "locations", "Locations where a new conflict breaks out.", ge=1)
+    onset_intensity: float = param(0.8, "intensity", "Intensity of a new conflict.", gt=0, le=1)
+    onset_duration: int = param(90, "days", "A conflict that broke out by itself ends after this many "
+                                "days (unless already stopped).", ge=1)
+
+
 class Parameters(Strict):
     """All rule parameters, grouped by the rule that uses them."""
 
     movement: MovementParameters = Field(default_factory=MovementParameters)
     displacement: DisplacementParameters = Field(default_factory=DisplacementParameters)
     returns: ReturnParameters = Field(default_factory=ReturnParameters)
+    conflict: ConflictParameters = Field(default_factory=ConflictParameters)

@@ -20,7 +20,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from sim.decision_spec import AllianceSpec, ConflictSpec, NegotiationSpec, StatePolicy
 from sim.events import EVENT_TYPES, Event, LocationId, Policy, RouteEvent, StateId
+from sim.flee_import import expand_inputs
+from sim.observed import ObservedSpec, observed_references
 from sim.parameters import Parameters, Strict
 from sim.scenario_errors import (
     PathPart,
@@ -62,6 +65,12 @@ class StateSpec(Strict):
     borders: dict[StateId, BorderSpec] = Field(
         default_factory=dict, description="Entry policy towards named neighbours, overriding "
         "'border'.")
+    economy: float = Field(1.0, gt=0, description="Economic index (e.g. GDP per head relative to a "
+                           "reference): burden-sharing key and economic migration.")
+    conflict_risk: float = Field(0.0, ge=0, le=1, description="Daily probability of a conflict onset "
+                                 "(endogenous conflict; lowered by collective defence).")
+    policy: StatePolicy = Field(default_factory=StatePolicy,
+                                description="How the state reacts to refugees and asylum claims.")
 
 
 class LocationSpec(Strict):
@@ -114,11 +123,19 @@ class World(Strict):
     states: list[StateSpec] = Field(min_length=1, description="The states.")
     locations: list[LocationSpec] = Field(default_factory=list, description="Inline locations.")
     routes: list[RouteSpec] = Field(default_factory=list, description="Inline routes.")
+    alliances: list[AllianceSpec] = Field(default_factory=list, description="Alliances of states.")
+    conflicts: list[ConflictSpec] = Field(default_factory=list, description="Named conflicts "
+                                          "(negotiations and ceasefires refer to them).")
+    negotiations: list[NegotiationSpec] = Field(default_factory=list,
+                                                description="Negotiation tracks between conflict parties.")
     locations_csv: str | None = Field(None, description="CSV file (relative to the scenario) whose "
                                       "rows are added to 'locations'; columns are the location "
                                       "fields.")
     routes_csv: str | None = Field(None, description="CSV file (relative to the scenario) whose rows "
                                    "are added to 'routes'; columns from,to,km[,speed].")
+    flee: str | None = Field(None, description="A Flee conflict folder (relative to the scenario) "
+                             "read as the whole world, with its conflicts, closures, observed counts "
+                             "and settings (docs/flee.md); no other world field may be given.")
 
 
 class Scenario(Strict):
@@ -133,12 +150,20 @@ class Scenario(Strict):
     world: World
     events: list[Event] = Field(default_factory=list, description="Scripted events.")
     parameters: Parameters = Field(default_factory=Parameters)
+    observed: ObservedSpec | None = Field(None, description="Observed counts per location "
+                                          "(backtests, data-driven displacement).")
 
     def resolved(self) -> dict[str, Any]:
         """The scenario with every default filled in and CSV rows inlined, as plain data."""
         data = self.model_dump(mode="json", by_alias=True)
         data["world"].pop("locations_csv")
         data["world"].pop("routes_csv")
+        data["world"].pop("flee")
+        if data["observed"] is None:
+            del data["observed"]
+        else:
+            data["observed"].pop("csv")
+            data["observed"].pop("total_csv")
         return data
 
 
@@ -195,6 +220,8 @@ def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
     problems: list[Problem] = []
     for item in overrides:
         problems += _apply_override(data, item, source)
+    if not problems:
+        problems += expand_inputs(data, base_dir, source)  # world.flee, observed CSV files
     world = data.get("world") if isinstance(data, Mapping) else None
     if isinstance(world, dict):
         for key, field in (("locations_csv", "locations"), ("routes_csv", "routes")):
@@ -243,9 +270,13 @@ def _apply_override(data: Any, item: str, source: SourceMap) -> list[Problem]:
     if not isinstance(node, dict | list):
         return [Problem(origin, None, None, key, "cannot set a field inside a single value")]
     try:
-        node[parts[-1]] = value
+        if isinstance(node, list) and parts[-1] == len(node):
+            node.append(value)  # index == length appends: --set events.3={day: 5, type: ...}
+        else:
+            node[parts[-1]] = value
     except (IndexError, TypeError):
-        return [Problem(origin, None, None, key, "no such list item to set")]
+        return [Problem(origin, None, None, key, f"no such list item to set (a list of {len(node)} items "
+                        "takes indices 0.. and its length to append)")]
     source.rows[tuple(parts)] = (origin, None)
     return []
 
@@ -312,16 +343,83 @@ def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
         if pair in pairs:
             out.append((("world", "routes", i), f"route {r.from_}-{r.to} is listed twice"))
         pairs.add(pair)
+    out += _decision_references(s, state_set, loc_set, unknown)
+    intervening = {a.id for a in s.world.alliances if a.intervention is not None}
+    negotiated = {n.conflict for n in s.world.negotiations}
+    known_ids = {"location": loc_set, "state": state_set, "conflict": {c.id for c in s.world.conflicts},
+                 "intervening alliance": intervening, "negotiated conflict": negotiated}
     for i, ev in enumerate(s.events):
         where = ("events", i)
         if ev.day >= s.days:
             out.append(((*where, "day"), f"day {ev.day} is outside the run (days 0..{s.days - 1})"))
         for field, kind, value in ev.targets():
-            known = loc_set if kind == "location" else state_set
-            unknown(kind, value, known, (*where, field))
+            unknown(kind, value, known_ids[kind], (*where, field))
         if isinstance(ev, RouteEvent) and frozenset((ev.from_, ev.to)) not in pairs \
                 and {ev.from_, ev.to} <= loc_set:
             out.append((where, f"there is no route between {ev.from_!r} and {ev.to!r}"))
+    out += observed_references(s)
+    return out
+
+
+def _decision_references(s: Scenario, states: set[str], locations: set[str], unknown: Any
+                         ) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Alliances, state policies, conflicts and negotiations refer to existing ids."""
+    out: list[tuple[tuple[PathPart, ...], str]] = []
+    has_location = {s.world.locations[i].state for i in range(len(s.world.locations))}
+    for i, st in enumerate(s.world.states):
+        for k, pledge in enumerate(st.policy.resettlement):
+            where = ("world", "states", i, "policy", "resettlement", k)
+            unknown("state", pledge.from_, states, (*where, "from"))
+            if pledge.reception is not None:
+                unknown("location", pledge.reception, locations, (*where, "reception"))
+            if st.id not in has_location:
+                out.append((where, f"state {st.id!r} needs a location to receive resettled people"))
+    alliance_ids = {a.id for a in s.world.alliances}
+    for i, a in enumerate(s.world.alliances):
+        where = ("world", "alliances", i)
+        for k, member in enumerate(a.members):
+            if member not in states:
+                msg = f"alliance member {member!r} is not a state"
+                if (hint := closest(member, states)) is not None:
+                    msg += f" (did you mean {hint!r}?)"
+                out.append(((*where, "members", k), msg))
+        for name, table in (("willingness", a.willingness),):
+            for member in table:
+                if member not in a.members:
+                    out.append(((*where, name, member), f"{member!r} is not a member of {a.id}"))
+        for origin in a.asylum_recognition:
+            unknown("state", origin, states, (*where, "asylum_recognition", origin))
+        for field in ("intervention", "aid"):
+            spec = getattr(a, field)
+            if spec is not None:
+                unknown("state", spec.target, states, (*where, field, "target"))
+                for k, loc in enumerate(getattr(spec, "locations", None) or []):
+                    unknown("location", loc, locations, (*where, field, "locations", k))
+        if a.evacuation is not None:
+            unknown("state", a.evacuation.from_, states, (*where, "evacuation", "from"))
+            for member in a.evacuation.offers:
+                if member not in a.members:
+                    out.append(((*where, "evacuation", "offers", member),
+                                f"{member!r} is not a member of {a.id}"))
+                elif member not in has_location:
+                    out.append(((*where, "evacuation", "offers", member),
+                                f"state {member!r} needs a location to receive evacuated people"))
+            for member, loc in a.evacuation.reception.items():
+                unknown("location", loc, locations, (*where, "evacuation", "reception", member))
+        if a.burden_sharing is not None:
+            for member in a.members:
+                if member in states and member not in has_location:
+                    out.append(((*where, "burden_sharing"),
+                                f"member {member!r} needs a location to receive relocated people"))
+    conflict_ids = set()
+    for i, c in enumerate(s.world.conflicts):
+        conflict_ids.add(c.id)
+        for k, loc in enumerate(c.locations):
+            unknown("location", loc, locations, ("world", "conflicts", i, "locations", k))
+    for i, n in enumerate(s.world.negotiations):
+        unknown("conflict", n.conflict, conflict_ids, ("world", "negotiations", i, "conflict"))
+        if n.backing is not None:
+            unknown("alliance", n.backing, alliance_ids, ("world", "negotiations", i, "backing"))
     return out
 
 

@@ -219,7 +219,7 @@ def _problem(e: ErrorDetails, source: SourceMap, model: type | None) -> Problem:
         return source.problem([*user_path, "type"], msg)
     if kind == "union_tag_not_found":
         return source.problem(user_path, "missing required field 'type'")
-    message = e["msg"]
+    message = e["msg"].removeprefix("Value error, ")
     if isinstance(found, dict | list):
         return source.problem(user_path, message)
     return source.problem(user_path, f"found {_show(found)}; {message[0].lower() + message[1:]}")

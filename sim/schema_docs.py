@@ -6,15 +6,32 @@ documentation cannot fall behind the code (a test compares the two).
 
 from __future__ import annotations
 
+import re
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from sim.decision_spec import (
+    AidSpec,
+    AllianceSpec,
+    BorderSecuritySpec,
+    BurdenSharingSpec,
+    ConflictSpec,
+    DefenceSpec,
+    EvacuationSpec,
+    FreeMovementSpec,
+    InterventionSpec,
+    NegotiationSpec,
+    ResettlementPledge,
+    StatePolicy,
+)
 from sim.events import EVENT_TYPES
-from sim.parameters import DisplacementParameters, MovementParameters, ReturnParameters
+from sim.observed import ObservedSpec
+from sim.parameters import ConflictParameters, DisplacementParameters, MovementParameters, ReturnParameters
 from sim.scenario import BorderSpec, LocationSpec, RouteSpec, Scenario, StateSpec, World
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
@@ -26,11 +43,26 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("world.routes[]", RouteSpec),
     *[(f"events[] of type `{cls.model_fields['type'].annotation.__args__[0]}`", cls)
       for cls in EVENT_TYPES],
+    ("world.states[].policy", StatePolicy),
+    ("world.states[].policy.resettlement[]", ResettlementPledge),
+    ("world.alliances[]", AllianceSpec),
+    ("world.alliances[].intervention", InterventionSpec),
+    ("world.alliances[].burden_sharing", BurdenSharingSpec),
+    ("world.alliances[].border_security", BorderSecuritySpec),
+    ("world.alliances[].aid", AidSpec),
+    ("world.alliances[].evacuation", EvacuationSpec),
+    ("world.alliances[].collective_defence", DefenceSpec),
+    ("world.alliances[].free_movement", FreeMovementSpec),
+    ("world.conflicts[]", ConflictSpec),
+    ("world.negotiations[]", NegotiationSpec),
+    ("observed", ObservedSpec),
     ("parameters.movement", MovementParameters),
     ("parameters.displacement", DisplacementParameters),
     ("parameters.returns", ReturnParameters),
+    ("parameters.conflict", ConflictParameters),
 ]
 
+DOCS = (Path("docs/scenario.md"), Path("docs/model.md"))
 BEGIN = "<!-- BEGIN GENERATED: allysim schema --markdown -->"
 END = "<!-- END GENERATED -->"
 
@@ -65,24 +97,50 @@ def _default(field: Any) -> str:
 
 
 def _model_doc(annotation: Any) -> str:
-    is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
-    return (annotation.__doc__ or "") if is_model else ""
+    """The docstring of the model a field holds (also inside ``X | None``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation.__doc__ or ""
+    return next((d for d in map(_model_doc, typing.get_args(annotation)) if d), "")
+
+
+def table(model: type[BaseModel]) -> str:
+    """One model's fields as a Markdown table."""
+    out = ["| field | type | default | unit | meaning |", "|---|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        if name == "type":
+            continue
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        desc = (field.description or _model_doc(field.annotation)).strip().replace("\n", " ")
+        out.append(f"| `{field.alias or name}` | {_type_name(field.annotation)} | {_default(field)} | "
+                   f"{extra.get('unit', '')} | {desc} |")
+    return "\n".join(out) + "\n"
 
 
 def markdown() -> str:
-    """The field tables, one per section."""
+    """The field tables of docs/scenario.md, one per section."""
     out = [BEGIN, ""]
     for title, model in SECTIONS:
-        out += [f"### {title}", "", (model.__doc__ or "").strip(), "",
-                "| field | type | default | unit | meaning |", "|---|---|---|---|---|"]
-        for name, field in model.model_fields.items():
-            if name == "type":
-                continue
-            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-            nested = _model_doc(field.annotation)
-            desc = (field.description or nested).strip().replace("\n", " ")
-            out.append(f"| `{field.alias or name}` | {_type_name(field.annotation)} | {_default(field)} | "
-                       f"{extra.get('unit', '')} | {desc} |")
-        out.append("")
+        out += [f"### {title}", "", (model.__doc__ or "").strip(), "", table(model)]
     out.append(END)
     return "\n".join(out) + "\n"
+
+
+TABLE = re.compile(r"(<!-- BEGIN TABLE (\w+) -->\n).*?(<!-- END TABLE -->)", re.DOTALL)
+
+
+def refresh(text: str) -> str:
+    """Regenerate every generated part of a Markdown document."""
+    by_name = {model.__name__: model for _, model in SECTIONS}
+    if BEGIN in text:
+        text = text[: text.index(BEGIN)] + markdown() + text[text.index(END) + len(END) + 1:]
+    return TABLE.sub(lambda m: m.group(1) + table(by_name[m.group(2)]) + m.group(3), text)
+
+
+def main() -> None:
+    """Refresh the generated parts of docs/scenario.md and docs/model.md in place."""
+    for path in DOCS:
+        path.write_text(refresh(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

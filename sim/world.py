@@ -53,6 +53,21 @@ class World:
         # Day on which each location last saw conflict (-1e9: never), for the returns rule.
         self.last_conflict_day = np.where(self.intensity > 0, 0, -1_000_000_000).astype(np.int64)
 
+        # Written by the decision layer, read by movement:
+        self.collateral = np.ones(self.n)  # flee/leave multiplier in intervention areas
+        n_states = len(self.state_ids)
+        self.recognition = np.ones((n_states, n_states))  # [host, origin] asylum recognition rate
+        self.allied = np.zeros((n_states, n_states), dtype=bool)  # share an alliance with affinity
+        for s in w.states:
+            self.recognition[self.state_index[s.id], :] = s.policy.recognition_rate
+        for a in w.alliances:
+            members = [self.state_index[m] for m in a.members]
+            if a.affinity:
+                self.allied[np.ix_(members, members)] = True
+            for origin, rate in a.asylum_recognition.items():
+                self.recognition[members, self.state_index[origin]] = rate
+        np.fill_diagonal(self.recognition, 1.0)
+
         self.edge_u = np.array([self.index[r.from_] for r in w.routes], dtype=np.int64)
         self.edge_v = np.array([self.index[r.to] for r in w.routes], dtype=np.int64)
         self.edge_km = np.array([r.km for r in w.routes], dtype=float)

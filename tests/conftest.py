@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sim.model import DisplacementModel
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario import Scenario, load_scenario, parse_scenario
 from sim.scenario_errors import SourceMap
 
 
@@ -57,6 +58,25 @@ def run_model(data: dict[str, Any], on_step: Callable[[DisplacementModel], None]
         if on_step is not None:
             on_step(model)
     return model
+
+
+MECHANISMS = Path(__file__).resolve().parents[1] / "scenarios" / "mechanisms"
+
+
+def mechanism(name: str, *overrides: str, seed: int = 0, days: int | None = None) -> DisplacementModel:
+    """Run one of scenarios/mechanisms/<name>.yaml to the end, with overrides and a seed."""
+    spec = load_scenario(MECHANISMS / f"{name}.yaml", [*overrides, f"seed={seed}"])
+    if days is not None:
+        spec = spec.model_copy(update={"days": days})
+    model = DisplacementModel(spec)
+    while model.running:
+        model.step()
+    return model
+
+
+def decisions(model: DisplacementModel, kind: str) -> list[dict[str, Any]]:
+    """The agent decisions of one type, in order."""
+    return [e for e in model.event_log if e["type"] == kind and e["origin"] == "agent"]
 
 
 @pytest.fixture

@@ -1,0 +1,142 @@
+"""Humanitarian intervention: trigger, deliberation, deployment, operations and their outcome.
+
+Claim (001_1ef7c932b405eb7f.txt, "The Role of Military Alliances in Humanitarian Intervention",
+"Challenges Faced During Interventions", "Case Studies of Failed Humanitarian Interventions"):
+alliances can stop atrocities and let people return (Kosovo 1999), but consensus rules delay
+action (Rwanda 1994), operations cause collateral damage, and a withdrawal without a
+settlement can leave a relapse and fragmentation (Libya 2011).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.cohorts import Status
+from sim.decision_spec import InterventionSpec
+from sim.deliberation import Deliberation
+
+if TYPE_CHECKING:
+    from sim.agents import Alliance
+    from sim.model import DisplacementModel
+
+
+def displaced_from(model: DisplacementModel, state: int) -> int:
+    """A state's people currently displaced (IDPs and refugees, wherever they are)."""
+    cube = model.recorder.stock_cube()
+    return int(cube[state, :, Status.IDP].sum() + cube[state, :, Status.REFUGEE].sum())
+
+
+class Intervention:
+    """One alliance's intervention in one target state, as a sequence of phases."""
+
+    def __init__(self, alliance: Alliance, spec: InterventionSpec):
+        self.alliance = alliance
+        self.spec = spec
+        self.model = alliance.model
+        self.target = self.model.world.state_index[spec.target]
+        self.phase = "idle"  # idle -> deliberating -> deploying -> operating -> over
+        self.deliberation: Deliberation | None = None
+        self.start_day = self.end_day = -1
+        self.success = False
+        self.areas = np.zeros(0, dtype=np.int64)
+
+    def displaced(self) -> int:
+        return displaced_from(self.model, self.target)
+
+    def triggered(self) -> bool:
+        s, w = self.spec, self.model.world
+        if s.trigger_displaced is not None and self.displaced() >= s.trigger_displaced:
+            return True
+        in_target = w.state_of == self.target
+        return s.trigger_intensity is not None and bool((w.intensity[in_target] >= s.trigger_intensity).any())
+
+    def respond_now(self, day: int) -> None:
+        """An attack on a member under collective defence: skip deliberation."""
+        if self.phase in ("idle", "deliberating"):
+            self._decide(day, reason="collective defence")
+
+    def force(self, phase: str, day: int) -> None:
+        """A scripted phase change: triggered, decided, started, ended or failed."""
+        a, s = self.alliance, self.spec
+        if phase == "triggered" and self.phase == "idle":
+            self.phase = "deliberating"
+            self.deliberation = Deliberation(a.willingness, a.spec.required_share(), day)
+            a.log("intervention_triggered", s.target, {"displaced": self.displaced()})
+        elif phase == "decided" and self.phase in ("idle", "deliberating"):
+            self._decide(day, reason="scripted")
+        elif phase == "started" and self.phase in ("idle", "deliberating", "deploying"):
+            self._start(day)
+        elif phase in ("ended", "failed") and self.phase == "operating":
+            self.success = self.success and phase == "ended"
+            self.end_day = day
+            self._operate(day)
+
+    def step(self, day: int) -> None:
+        a, s = self.alliance, self.spec
+        if self.phase == "idle" and day >= s.start_day and self.triggered():
+            self.phase = "deliberating"
+            self.deliberation = Deliberation(a.willingness, a.spec.required_share(), day)
+            a.log("intervention_triggered", s.target, {"displaced": self.displaced()})
+        if self.phase == "deliberating" and self.deliberation.deliberate(self.model.rng):
+            self._decide(day, reason=a.spec.decision_rule)
+        if self.phase == "deploying" and day >= self.start_day:
+            self._start(day)
+        if self.phase == "operating":
+            self._operate(day)
+
+    def _decide(self, day: int, reason: str) -> None:
+        votes = self.deliberation.votes() if self.deliberation else (len(self.alliance.members),) * 2
+        started = self.deliberation.started if self.deliberation else day
+        self.phase = "deploying"
+        self.start_day = day + self.spec.deployment_days
+        self.alliance.log("intervention_decided", self.spec.target,
+                          {"rule": reason, "votes_for": votes[0], "members": votes[1],
+                           "deliberation_days": day - started, "operations_from": self.start_day})
+
+    def _start(self, day: int) -> None:
+        w, s = self.model.world, self.spec
+        if s.locations:
+            self.areas = np.array([w.index[loc] for loc in s.locations], dtype=np.int64)
+        else:
+            self.areas = np.flatnonzero((w.state_of == self.target) & (w.intensity > 0))
+        self.success = bool(self.model.rng.random() < s.success_probability)
+        w.collateral[self.areas] = s.collateral
+        self.phase = "operating"
+        self.end_day = day + s.duration_days
+        self.alliance.log("intervention_started", s.target,
+                          {"areas": [w.ids[i] for i in self.areas], "until": self.end_day})
+
+    def _operate(self, day: int) -> None:
+        w, s = self.model.world, self.spec
+        if self.success:
+            w.intensity[self.areas] = np.maximum(0.0, w.intensity[self.areas] - s.stabilisation_rate)
+        if day < self.end_day:
+            return
+        w.collateral[self.areas] = 1.0
+        self.phase = "over"
+        self.alliance.log("intervention_ended", s.target, {"success": self.success})
+        if not self.success:
+            self._relapse()
+
+    def _relapse(self) -> None:
+        """A failed operation withdraws: fighting returns and spreads to nearby places."""
+        w, s = self.model.world, self.spec
+        w.intensity[self.areas] = np.maximum(w.intensity[self.areas], s.relapse_intensity)
+        spread = self._nearest_untouched(s.fragment_locations)
+        w.intensity[spread] = np.maximum(w.intensity[spread], s.relapse_intensity)
+        self.alliance.log("intervention_failed", s.target,
+                          {"relapse_intensity": s.relapse_intensity,
+                           "spread_to": [w.ids[i] for i in spread]})
+
+    def _nearest_untouched(self, k: int) -> np.ndarray:
+        """The k locations of the target without conflict nearest (by road) to the operation areas."""
+        w = self.model.world
+        if k == 0 or not len(self.areas):
+            return np.zeros(0, dtype=np.int64)
+        km = np.min([self.model.movement.home_km.km(np.full(w.n, a), np.arange(w.n)) for a in self.areas],
+                    axis=0)
+        candidates = np.flatnonzero((w.state_of == self.target) & (w.intensity <= 0) & np.isfinite(km)
+                                    & ~w.is_camp)
+        return candidates[np.argsort(km[candidates], kind="stable")[:k]]
