@@ -13,19 +13,18 @@ import numpy as np
 
 from sim.cohorts import Status, status_mask
 from sim.decision_spec import AidSpec
+from sim.instrument import Instrument
 from sim.intervention import displaced_from
 
 if TYPE_CHECKING:
     from sim.agents import Alliance
 
 
-class AidProgramme:
+class AidProgramme(Instrument[AidSpec]):
     """Spends the budget on camps (attractiveness, capacity), medical aid and development."""
 
     def __init__(self, alliance: Alliance, spec: AidSpec):
-        self.alliance = alliance
-        self.spec = spec
-        self.model = alliance.model
+        super().__init__(alliance, spec)
         self.target = self.model.world.state_index[spec.target]
         self.active = False
         self.first = 0

@@ -11,18 +11,17 @@ from typing import TYPE_CHECKING
 
 from sim.cohorts import Status
 from sim.decision_spec import BorderSecuritySpec
+from sim.instrument import Instrument
 
 if TYPE_CHECKING:
     from sim.agents import Alliance
 
 
-class BorderSecurity:
+class BorderSecurity(Instrument[BorderSecuritySpec]):
     """Once members host enough refugees, every member's entry from non-members is restricted."""
 
     def __init__(self, alliance: Alliance, spec: BorderSecuritySpec):
-        self.alliance = alliance
-        self.spec = spec
-        self.model = alliance.model
+        super().__init__(alliance, spec)
         self.active = False
 
     def step(self, day: int) -> None:

@@ -8,26 +8,17 @@ only part of what they pledged.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sim.cohorts import Status
 from sim.decision_spec import BurdenSharingSpec
+from sim.instrument import Instrument
 from sim.movement import FlowKind
 from sim.transfers import hosted, reception_location, transfer
 
-if TYPE_CHECKING:
-    from sim.agents import Alliance
 
-
-class BurdenSharing:
+class BurdenSharing(Instrument[BurdenSharingSpec]):
     """Each day, relocate the frontline members' excess to the others, each taking its key share."""
-
-    def __init__(self, alliance: Alliance, spec: BurdenSharingSpec):
-        self.alliance = alliance
-        self.spec = spec
-        self.model = alliance.model
 
     def key(self, receivers: np.ndarray) -> np.ndarray:
         """Each receiving member's share: population and economy weights, normalised."""

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.events import LocationId, StateId
+from sim.events import LocationId, StateId, check_managed_capacity
 from sim.parameters import Strict, param
 
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -116,8 +116,7 @@ class BorderSecuritySpec(Strict):
 
     @model_validator(mode="after")
     def _capacity_with_managed(self) -> BorderSecuritySpec:
-        if (self.policy == "managed") != (self.capacity is not None):
-            raise ValueError("'capacity' is required with policy 'managed' and only then")
+        check_managed_capacity(self.policy, self.capacity)
         return self
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sim.cohorts import Status
 from sim.decision_spec import EvacuationSpec
+from sim.instrument import Instrument
 from sim.movement import FlowKind
 from sim.transfers import hosted, reception_location, transfer
 
@@ -18,13 +19,11 @@ if TYPE_CHECKING:
     from sim.agents import Alliance
 
 
-class Evacuation:
+class Evacuation(Instrument[EvacuationSpec]):
     """Each day of the programme, each member flies out at most its offered places."""
 
     def __init__(self, alliance: Alliance, spec: EvacuationSpec):
-        self.alliance = alliance
-        self.spec = spec
-        self.model = alliance.model
+        super().__init__(alliance, spec)
         self.host = self.model.world.state_index[spec.from_]
         self.started = False
 

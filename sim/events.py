@@ -21,6 +21,12 @@ Intensity = Annotated[float, Field(ge=0, le=1)]
 Policy = Literal["open", "managed", "closed"]
 
 
+def check_managed_capacity(policy: str, capacity: int | None) -> None:
+    """A daily capacity goes with a managed border, and only with one."""
+    if (policy == "managed") != (capacity is not None):
+        raise ValueError("'capacity' is required with policy 'managed' and only then")
+
+
 class ScriptedEvent(Strict):
     """Fields every event has."""
 
@@ -96,8 +102,7 @@ class BorderEvent(ScriptedEvent):
             raise ValueError("give exactly one of 'state' or 'location'")
         if self.location is not None and self.from_ is not None:
             raise ValueError("'from' goes with 'state', not with 'location'")
-        if (self.policy == "managed") != (self.capacity is not None):
-            raise ValueError("'capacity' is required with policy 'managed' and only then")
+        check_managed_capacity(self.policy, self.capacity)
         if self.until is not None and self.until <= self.day:
             raise ValueError(f"'until' ({self.until}) must be after 'day' ({self.day})")
         return self

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.cohorts import Status
 from sim.decision_spec import FreeMovementSpec
+from sim.instrument import Instrument
 from sim.movement import FlowKind
 from sim.transfers import transfer_from
 
@@ -20,13 +21,12 @@ if TYPE_CHECKING:
     from sim.agents import Alliance
 
 
-class FreeMovement:
+class FreeMovement(Instrument[FreeMovementSpec]):
     """Daily flows between the largest towns of different members, by economic gap and distance."""
 
     def __init__(self, alliance: Alliance, spec: FreeMovementSpec):
-        self.alliance = alliance
-        self.spec = spec
-        self.model = m = alliance.model
+        super().__init__(alliance, spec)
+        m = self.model
         w = m.world
         towns = []
         for s in alliance.members:

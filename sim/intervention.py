@@ -16,6 +16,7 @@ import numpy as np
 from sim.cohorts import Status
 from sim.decision_spec import InterventionSpec
 from sim.deliberation import Deliberation
+from sim.instrument import Instrument
 
 if TYPE_CHECKING:
     from sim.agents import Alliance
@@ -28,13 +29,11 @@ def displaced_from(model: DisplacementModel, state: int) -> int:
     return int(cube[state, :, Status.IDP].sum() + cube[state, :, Status.REFUGEE].sum())
 
 
-class Intervention:
+class Intervention(Instrument[InterventionSpec]):
     """One alliance's intervention in one target state, as a sequence of phases."""
 
     def __init__(self, alliance: Alliance, spec: InterventionSpec):
-        self.alliance = alliance
-        self.spec = spec
-        self.model = alliance.model
+        super().__init__(alliance, spec)
         self.target = self.model.world.state_index[spec.target]
         self.phase = "idle"  # idle -> deliberating -> deploying -> operating -> over
         self.deliberation: Deliberation | None = None

@@ -21,7 +21,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.decision_spec import AllianceSpec, ConflictSpec, NegotiationSpec, StatePolicy
-from sim.events import EVENT_TYPES, Event, LocationId, Policy, RouteEvent, StateId
+from sim.events import EVENT_TYPES, Event, LocationId, Policy, RouteEvent, StateId, check_managed_capacity
 from sim.flee_import import expand_inputs
 from sim.observed import ObservedSpec, observed_references
 from sim.parameters import Parameters, Strict
@@ -48,8 +48,7 @@ class BorderSpec(Strict):
 
     @model_validator(mode="after")
     def _capacity_with_managed(self) -> BorderSpec:
-        if (self.policy == "managed") != (self.capacity is not None):
-            raise ValueError("'capacity' is required with policy 'managed' and only then")
+        check_managed_capacity(self.policy, self.capacity)
         return self
 
 
