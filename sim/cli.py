@@ -90,13 +90,17 @@ def _print_summary(result) -> None:
     summary = tables["summary"]
     last = tables["states"][tables["states"]["day"] == model.day]
     table = Table(title=f"{model.spec.name}: {model.spec.days} days from {model.spec.start_date}")
-    for col in ("state", "peak refugees hosted", "peak date", "refugees now", "IDPs now",
-                "returnees now"):
-        table.add_column(col, justify="left" if col in ("state", "peak date") else "right")
-    merged = summary.merge(last, on="state").sort_values("peak_refugees_hosted", ascending=False)
-    for row in merged.head(8).itertuples():
+    columns = ("state", "peak refugees", "on", "refugees now", "IDPs now", "returnees", "moved out")
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("state", "on") else "right", no_wrap=col == "on")
+    table.caption = ("refugees hosted at the peak and now; moved out = relocated, resettled or evacuated "
+                     "from the state")
+    merged = summary.merge(last, on="state")
+    merged["moved_out"] = merged.relocated + merged.resettled
+    active = merged[(merged.peak_refugees_hosted > 0) | (merged.peak_idps > 0) | (merged.moved_out > 0)]
+    for row in active.sort_values(["peak_refugees_hosted", "peak_idps"], ascending=False).head(10).itertuples():
         table.add_row(row.state, f"{row.peak_refugees_hosted:,}", row.peak_refugees_date or "-",
-                      f"{row.refugees_hosted:,}", f"{row.idps:,}", f"{row.returnees:,}")
+                      f"{row.refugees_hosted:,}", f"{row.idps:,}", f"{row.returnees:,}", f"{row.moved_out:,}")
     out.print(table)
     totals = model.recorder.totals
     out.print(f"Fled home: {int(summary.total_fled.sum()):,}  ·  refugees: {totals['refugees']:,}  ·  "
