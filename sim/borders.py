@@ -88,14 +88,21 @@ class Borders:
     def controller_of(self, key: GateKey) -> str | None:
         return self.controller[self.gate_of[key]]
 
+    def gates_of(self, state: str) -> list[int]:
+        """The gates a state controls: towards each neighbour, and at its own locations."""
+        w = self.world
+        return [g for key, g in self.gate_of.items()
+                if (key[1] if key[0] == "state" else w.state_ids[w.state_of[key[1]]]) == state]
+
     def entry_policy(self, state: str) -> str:
         """The most restrictive policy a state applies at any of its gates."""
-        worst = OPEN
-        for key, g in self.gate_of.items():
-            owner = key[1] if key[0] == "state" else self.world.state_ids[self.world.state_of[key[1]]]
-            if owner == state:
-                worst = max(worst, self.policy[g])
-        return POLICY_NAMES[worst]
+        return POLICY_NAMES[max((self.policy[g] for g in self.gates_of(state)), default=OPEN)]
+
+    def restricted_by(self, state: str) -> list[str]:
+        """Who set a state's managed or closed gates: states, alliances or 'scenario' (scripted);
+        the scenario's starting policies count as nobody's."""
+        return sorted({self.controller[g] for g in self.gates_of(state)
+                       if self.policy[g] != OPEN and self.controller[g] is not None})
 
     # -- what movement reads --------------------------------------------------------------------
 

@@ -98,7 +98,8 @@ def _print_summary(result) -> None:
     merged = summary.merge(last, on="state")
     merged["moved_out"] = merged.relocated + merged.resettled
     active = merged[(merged.peak_refugees_hosted > 0) | (merged.peak_idps > 0) | (merged.moved_out > 0)]
-    for row in active.sort_values(["peak_refugees_hosted", "peak_idps"], ascending=False).head(10).itertuples():
+    ranked = active.sort_values(["peak_refugees_hosted", "peak_idps"], ascending=False)
+    for row in ranked.head(10).itertuples():
         table.add_row(row.state, f"{row.peak_refugees_hosted:,}", row.peak_refugees_date or "-",
                       f"{row.refugees_hosted:,}", f"{row.idps:,}", f"{row.returnees:,}", f"{row.moved_out:,}")
     out.print(table)
@@ -167,15 +168,16 @@ def _save_plots(run_dir: Path, out_dir: Path) -> list[Path]:
 
 @app.command()
 def dashboard(
-    scenario: Annotated[Path | None, typer.Argument(help="Scenario to open first (default: "
-                        "scenarios/toy.yaml).")] = None,
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario to open first: a file, or a name "
+                        "from scenarios/ such as mechanisms/intervention (default: toy).")] = None,
     host: Annotated[str, typer.Option(help="Address to serve on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8765,
 ) -> None:
     """Serve the browser dashboard: watch a scenario unfold, change its levers, compare."""
-    from sim.dashboard import serve
+    from sim.dashboard import resolve_scenario, serve
 
     if scenario is not None:
+        scenario = resolve_scenario(str(scenario))  # a file, or a picker name such as mechanisms/aid
         try:
             load_scenario(scenario)
         except ScenarioError as exc:

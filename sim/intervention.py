@@ -103,6 +103,7 @@ class Intervention(Instrument[InterventionSpec]):
         self.success = bool(self.model.rng.random() < s.success_probability)
         w.collateral[self.areas] = s.collateral
         self.phase = "operating"
+        self.start_day = day
         self.end_day = day + s.duration_days
         self.alliance.log("intervention_started", s.target,
                           {"areas": [w.ids[i] for i in self.areas], "until": self.end_day})

@@ -17,12 +17,27 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sim import dashboard
-from sim.dashboard import LEVERS, DashboardModel, charts_figure, model_params, network_figure
+from sim.dashboard import (
+    LEVERS,
+    DashboardModel,
+    Lever,
+    charts_figure,
+    decision_rows,
+    latest_events,
+    model_params,
+    network_figure,
+    restricted_crossings,
+)
+from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "scenarios" / "toy.yaml"
+MECHANISMS = ROOT / "scenarios" / "mechanisms"
+INTERVENTION = MECHANISMS / "intervention.yaml"
+PARAMETER_LEVERS = {lever.name for lever in LEVERS if lever.path.startswith("parameters.")}
+ALLIANCE_LEVERS = {lever.name for lever in LEVERS} - PARAMETER_LEVERS
 SCREENSHOT_ENV = "ALLYSIM_DASHBOARD_SCREENSHOT"
-"""Set to a path (docs/img/dashboard.png) to keep the screenshot the first browser test takes."""
+"""Set to a path (docs/img/dashboard.png) to keep the screenshot of the intervention scenario."""
 
 # pytest-playwright 0.10's session fixture `base_url` trips a pytest 9 deprecation (its own code).
 pytestmark = pytest.mark.filterwarnings(
@@ -42,7 +57,8 @@ def test_dashboard_model_reads_sidebar_values() -> None:
     params = model_params(model, ["toy", "twin"])
     assert params["scenario_name"]["values"] == ["toy", "twin", str(TOY)]
     assert params["baseline"]["flee_rate"] == model.spec.parameters.displacement.flee_rate
-    assert {lever.name for lever in LEVERS} <= set(params)
+    assert {lever.name for lever in model.levers} == PARAMETER_LEVERS  # toy has no alliance
+    assert set(params) >= PARAMETER_LEVERS and not ALLIANCE_LEVERS & set(params)
 
 
 def test_unmoved_levers_keep_the_scenarios_values() -> None:
@@ -66,6 +82,102 @@ def test_rejected_input_becomes_an_error_not_an_exception(kwargs: dict[str, Any]
     assert not model.running
     model.step()  # does nothing, raises nothing
     assert model.day == -1
+
+
+def test_decision_levers_apply_only_where_the_scenario_has_their_element() -> None:
+    moved = {"decision_rule": "majority", "trigger_displaced": 1000, "tolerance": 0.02,
+             "burden_sharing": False, "aid_budget": 9.0}
+    toy = DashboardModel(str(TOY), **moved)  # none applies: ignored, never an error
+    assert toy.error is None and toy.overridden == set()
+    assert toy.spec == load_scenario(TOY)
+
+    expected = {"intervention": {"decision_rule", "trigger_displaced"}, "border-stance": {"tolerance"},
+                "burden-sharing": {"burden_sharing"}, "aid": {"aid_budget"}, "asylum": set()}
+    for name, levers in expected.items():
+        model = DashboardModel(str(MECHANISMS / f"{name}.yaml"), **moved)
+        assert model.error is None, model.error
+        assert {lever.name for lever in model.levers} - PARAMETER_LEVERS == levers
+        assert model.overridden == levers
+
+    moved_spec = DashboardModel(str(INTERVENTION), **moved).spec.world.alliances[0]
+    assert moved_spec.decision_rule == "majority" and moved_spec.intervention.trigger_displaced == 1000
+    assert DashboardModel(str(MECHANISMS / "burden-sharing.yaml"), burden_sharing=False) \
+        .spec.world.alliances[0].burden_sharing.daily_capacity == 0
+
+
+def test_decision_levers_in_the_sidebar() -> None:
+    model = DashboardModel(str(MECHANISMS / "border-stance.yaml"))
+    params = model_params(model, [])
+    assert params["tolerance"]["label"] == "FRN border tolerance (per resident)"
+    assert params["tolerance"]["value"] == 0.01 and params["tolerance"]["type"] == "SliderFloat"
+
+    model = DashboardModel(str(MECHANISMS / "burden-sharing.yaml"))
+    params = model_params(model, [])
+    assert params["burden_sharing"] == {"type": "Checkbox", "label": "ALL burden sharing (relocation)",
+                                        "value": True}
+    unticked = DashboardModel(str(MECHANISMS / "burden-sharing.yaml"), baseline=params["baseline"],
+                              burden_sharing=False)
+    assert unticked.overridden == {"burden_sharing"}
+    assert model_params(unticked, [])["burden_sharing"]["value"] is False  # shows what is in effect
+
+    model = DashboardModel(str(INTERVENTION))
+    rule = model_params(model, [])["decision_rule"]
+    assert rule["label"] == "ALL intervention decision rule" and rule["value"] == "unanimity"
+    assert rule["values"] == ["unanimity", "majority", "qualified:0.66"]
+
+
+def test_a_lever_is_one_line() -> None:
+    lever = Lever("world.alliances.0.evacuation.trigger_refugees", "{owner} evacuation trigger", 0, 9, 1)
+    model = DashboardModel(str(MECHANISMS / "evacuation.yaml"))
+    assert lever.name == "trigger_refugees" and lever.applies(model.spec)
+    assert lever.title(model.spec) == "ALL evacuation trigger"
+    assert not lever.applies(load_scenario(TOY))
+    assert lever.setting(5, model.spec) == "world.alliances.0.evacuation.trigger_refugees=5"
+
+
+def test_scenario_picker_lists_subfolders(monkeypatch: pytest.MonkeyPatch) -> None:
+    choices = dashboard.scenario_choices(ROOT / "scenarios")
+    assert {"toy", "mechanisms/intervention", "mechanisms/burden-sharing"} <= set(choices)
+    monkeypatch.setenv(dashboard.SCENARIO_DIR_ENV, str(ROOT / "scenarios"))
+    assert dashboard.resolve_scenario("mechanisms/intervention") == INTERVENTION
+    monkeypatch.setenv(dashboard.SCENARIO_ENV, str(INTERVENTION))
+    assert dashboard.initial_scenario() == "mechanisms/intervention"
+    assert DashboardModel("mechanisms/intervention").spec.name == "intervention"
+
+
+def test_decisions_in_words_and_in_the_event_log() -> None:
+    model = DashboardModel(str(INTERVENTION))
+    model.run_for(40)
+    assert ("ALL", "intervention in ORI (unanimity)",
+            "operating since day 29 until day 89 (ori_capital, ori_north, ori_east; stabilising)") \
+        in decision_rows(model)
+    events = latest_events(model)
+    assert [(e["day"], e["type"], e["origin"]) for e in events[:3]] == [
+        (29, "intervention_started", "agent"), (24, "intervention_decided", "agent"),
+        (11, "intervention_triggered", "agent")]
+
+    sharing = DashboardModel(str(MECHANISMS / "burden-sharing.yaml"))
+    sharing.run_for(40)
+    relocations = [e for e in latest_events(sharing) if e["type"] == "relocation"]
+    assert len(relocations) == 1 and relocations[0]["count"] > 10  # daily decisions: one entry
+    assert relocations[0]["day"] - relocations[0]["first_day"] + 1 == relocations[0]["count"]
+    (who, what, status), = decision_rows(sharing)
+    assert (who, what) == ("ALL", "burden sharing") and "relocated so far (MEM " in status
+
+
+def test_borders_set_by_states_and_alliances_show_on_the_map() -> None:
+    stance = DashboardModel(str(MECHANISMS / "border-stance.yaml"))
+    stance.run_for(40)  # Frontland manages its border from day 35
+    ids = stance.world.ids
+    managed = {frozenset((ids[u], ids[v])) for u, v in restricted_crossings(stance)["managed"]}
+    assert frozenset(("ori_crossing", "frn_camp")) in managed
+    assert stance.borders.restricted_by("FRN") == ["FRN"]
+
+    security = DashboardModel(str(MECHANISMS / "border-security.yaml"))
+    security.run_for(30)  # members close their borders to non-members
+    assert restricted_crossings(security)["closed"]
+    assert security.borders.restricted_by("FRN") == ["ALL"]
+    network_figure(security)
 
 
 def test_figures_draw_before_and_after_steps() -> None:
@@ -154,24 +266,34 @@ def test_page_renders_map_charts_summary_and_steps(page: Page, dashboard_url: st
     step(page, 2)
     expect(images(page).nth(1)).not_to_have_attribute("src", charts_after_one)
 
-    # Render every 25 days: one Step runs 25 days and redraws once.
-    render_interval = page.get_by_role("slider", name="Render Interval (steps)")
-    render_interval.focus()
-    for _ in range(12):  # 1 -> 25, in steps of 2
-        render_interval.press("ArrowRight")
+    set_render_interval(page, 25)  # one Step runs 25 days and redraws once
     step(page, 27)
     expect(page.get_by_text("day 26 of 120 (2024-03-27)")).to_be_visible()
-    expect(page.get_by_text("BEL managed")).to_be_visible()  # day 20-35: managed border
+    expect(page.get_by_text("BEL managed (scripted)")).to_be_visible()  # day 20-35: managed border
     save_screenshot(page, tmp_path / "dashboard.png")
 
 
-def save_screenshot(page: Page, shot: Path) -> None:
-    """Check the page is not blank; keep a copy at $ALLYSIM_DASHBOARD_SCREENSHOT if set."""
+def save_screenshot(page: Page, shot: Path, keep: bool = False) -> None:
+    """Check the page is not blank; with ``keep``, copy it to $ALLYSIM_DASHBOARD_SCREENSHOT if set."""
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000  # a blank page is a few kB
-    if target := os.environ.get(SCREENSHOT_ENV):
+    if keep and (target := os.environ.get(SCREENSHOT_ENV)):
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, target)
+
+
+def set_render_interval(page: Page, days: int) -> None:
+    """Move the Render Interval slider from 1 to ``days`` (its step is 2: 1, 3, 5, ...)."""
+    slider = page.get_by_role("slider", name="Render Interval (steps)")
+    slider.focus()
+    for _ in range((days - 1) // 2):
+        slider.press("ArrowRight")
+
+
+def event_day(page: Page, kind: str) -> str:
+    """The Day cell of the event log row of this event type."""
+    row = page.locator("tr", has=page.get_by_role("cell", name=re.compile(f"^{kind}")))
+    return row.locator("td").first.inner_text()
 
 
 def test_play_then_pause(page: Page, dashboard_url: str) -> None:
@@ -255,4 +377,43 @@ def test_a_bad_scenario_shows_its_error(page: Page, dashboard_url: str, scenario
 
     pick(page, "Scenario", "toy")
     reset(page)
+    expect(images(page)).to_have_count(2)
+
+
+def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, dashboard_url: str,
+                                                                    tmp_path: Path) -> None:
+    open_dashboard(page, dashboard_url)  # toy: no alliance, so no alliance levers
+    rule_lever = page.get_by_role("button", name=re.compile("^ALL intervention decision rule"))
+    expect(page.get_by_text(re.compile(r"^Levers not applicable: decision_rule, trigger_displaced, "
+                                       r"tolerance, burden_sharing, aid_budget"))).to_be_visible()
+    expect(rule_lever).to_have_count(0)
+
+    pick(page, "Scenario", "mechanisms/intervention")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"intervention \(14 locations, 8 states, 1 alliance, 200 days"))) \
+        .to_be_visible()
+    expect(rule_lever).to_have_text(re.compile("unanimity"))  # the sidebar now offers its levers
+    trigger = page.get_by_role("slider", name="ALL intervention trigger (people)")
+    expect(trigger).to_have_attribute("aria-valuenow", "30000")
+    set_render_interval(page, 25)
+    step(page, 25)
+    expect(page.get_by_role("cell", name=re.compile("^intervention_decided rule unanimity"))).to_be_visible()
+    unanimity_day = event_day(page, "intervention_decided")
+    step(page, 50)
+    expect(page.get_by_role("cell", name=re.compile(r"^operating since day 29 until day 89"))).to_be_visible()
+    expect(page.locator("tr.agent-decision").first).to_be_visible()  # decisions are shaded
+    expect(page.locator("tr.scripted-event").first).to_be_visible()
+    save_screenshot(page, tmp_path / "intervention.png", keep=True)
+
+    pick(page, "ALL intervention decision rule", "majority")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"decision_rule majority \(set\)"))).to_be_visible()
+    step(page, 25)
+    expect(page.get_by_role("cell", name="intervention in ORI (majority)")).to_be_visible()
+    assert int(event_day(page, "intervention_decided")) < int(unanimity_day)  # majority: sooner
+
+    pick(page, "Scenario", "toy")
+    reset(page)  # the moved rule lever does not apply to toy: hidden, ignored, no error
+    expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days"))).to_be_visible()
+    expect(rule_lever).to_have_count(0)
     expect(images(page)).to_have_count(2)
