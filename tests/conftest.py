@@ -14,19 +14,19 @@ from sim.scenario_errors import SourceMap
 
 
 def line_world(**overrides: Any) -> dict[str, Any]:
-    """home (ARA, conflict) --100 km-- crossing (ARA) --50 km-- camp (BEL)."""
+    """home (XAR, conflict) --100 km-- crossing (XAR) --50 km-- camp (XBM)."""
     data: dict[str, Any] = {
         "name": "line",
         "start_date": "2024-01-01",
         "days": 30,
         "seed": 1,
         "world": {
-            "states": [{"id": "ARA"}, {"id": "BEL"}],
+            "states": [{"id": "XAR"}, {"id": "XBM"}],
             "locations": [
-                {"id": "home", "state": "ARA", "population": 10_000, "lat": 1.0, "lon": 1.0,
+                {"id": "home", "state": "XAR", "population": 10_000, "lat": 1.0, "lon": 1.0,
                  "conflict": 1.0},
-                {"id": "crossing", "state": "ARA", "kind": "border_crossing", "lat": 0.5, "lon": 1.0},
-                {"id": "camp", "state": "BEL", "kind": "camp", "lat": 0.0, "lon": 1.0},
+                {"id": "crossing", "state": "XAR", "kind": "border_crossing", "lat": 0.5, "lon": 1.0},
+                {"id": "camp", "state": "XBM", "kind": "camp", "lat": 0.0, "lon": 1.0},
             ],
             "routes": [{"from": "home", "to": "crossing", "km": 100},
                        {"from": "crossing", "to": "camp", "km": 50}],

@@ -31,18 +31,18 @@ days: 40
 seed: 3
 world:
   states:
-    - {id: ARA, name: Aralia}
-    - {id: BEL, name: Belmonte}
+    - {id: XAR, name: Aralia}
+    - {id: XBM, name: Belmonte}
   locations:
-    - {id: home, state: ARA, kind: town, population: 20000, lat: 1.0, lon: 1.0}
-    - {id: crossing, state: ARA, kind: border_crossing, lat: 0.5, lon: 1.2}
-    - {id: camp, state: BEL, kind: camp, lat: 0.0, lon: 1.4}
+    - {id: home, state: XAR, kind: town, population: 20000, lat: 1.0, lon: 1.0}
+    - {id: crossing, state: XAR, kind: border_crossing, lat: 0.5, lon: 1.2}
+    - {id: camp, state: XBM, kind: camp, lat: 0.0, lon: 1.4}
   routes:
     - {from: home, to: crossing, km: 60}
     - {from: crossing, to: camp, km: 30}
 events:
   - {day: 0, type: conflict, locations: [home], intensity: 1.0}
-  - {day: 3, type: border, state: BEL, policy: closed}
+  - {day: 3, type: border, state: XBM, policy: closed}
 """
 
 

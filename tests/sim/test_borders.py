@@ -11,12 +11,12 @@ def test_state_policy_and_location_precedence() -> None:
     b, idx = model.borders, model.world.index
     crossing, camp = idx["crossing"], idx["camp"]
     assert b.crossing_policy(crossing, camp) == "open"
-    b.set_policy(("state", "BEL", "ARA"), "managed", 10)
+    b.set_policy(("state", "XBM", "XAR"), "managed", 10)
     assert b.crossing_policy(crossing, camp) == "managed"
-    assert b.crossing_policy(camp, crossing) == "open"  # entry into ARA is ARA's business
+    assert b.crossing_policy(camp, crossing) == "open"  # entry into XAR is XAR's business
     previous = b.set_policy(b.location_gate(camp), "closed", None)
     assert b.crossing_policy(crossing, camp) == "closed"
-    assert b.path_closed().any() and b.entry_policy("BEL") == "closed"
+    assert b.path_closed().any() and b.entry_policy("XBM") == "closed"
     b.restore(previous)
     assert b.crossing_policy(crossing, camp) == "managed"  # an open location gate defers to the state
     assert b.crossing_policy(idx["home"], crossing) == "open"  # same state: no gate
@@ -24,7 +24,7 @@ def test_state_policy_and_location_precedence() -> None:
 
 def test_initial_policies_from_the_scenario() -> None:
     data = line_world()
-    data["world"]["states"] = [{"id": "ARA"}, {"id": "BEL", "border": {"policy": "closed"},
-                                               "borders": {"ARA": {"policy": "managed", "capacity": 5}}}]
+    data["world"]["states"] = [{"id": "XAR"}, {"id": "XBM", "border": {"policy": "closed"},
+                                               "borders": {"XAR": {"policy": "managed", "capacity": 5}}}]
     model = DisplacementModel(build(data))
     assert model.borders.crossing_policy(model.world.index["crossing"], model.world.index["camp"]) == "managed"

@@ -19,7 +19,7 @@ def test_run_then_load_with_pandas(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", "scenarios/toy.yaml", "-o", str(tmp_path / "out"),
                                  "--set", "parameters.movement.awareness=2", "--days", "40"])
     assert result.exit_code == 0, result.output
-    assert "Wall time" in result.output and "BEL" in result.output
+    assert "Wall time" in result.output and "XBM" in result.output
     run = load_run(tmp_path / "out")
     assert run.manifest["days"] == 40
     assert run.states.day.max() == 39 and str(run.states.date.dtype).startswith("datetime64")
@@ -31,7 +31,7 @@ def test_run_then_load_with_pandas(tmp_path: Path) -> None:
     last = run.stocks[run.stocks.day == 39]
     hosted = last[last.status == "refugee"].groupby("host_state")["count"].sum()
     states = run.states[run.states.day == 39].set_index("state").refugees_hosted
-    assert hosted.get("BEL", 0) == states["BEL"]
+    assert hosted.get("XBM", 0) == states["XBM"]
 
 
 def test_run_refuses_to_overwrite(tmp_path: Path) -> None:

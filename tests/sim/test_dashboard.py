@@ -269,7 +269,7 @@ def test_page_renders_map_charts_summary_and_steps(page: Page, dashboard_url: st
     set_render_interval(page, 25)  # one Step runs 25 days and redraws once
     step(page, 27)
     expect(page.get_by_text("day 26 of 120 (2024-03-27)")).to_be_visible()
-    expect(page.get_by_text("BEL managed (scripted)")).to_be_visible()  # day 20-35: managed border
+    expect(page.get_by_text("XBM managed (scripted)")).to_be_visible()  # day 20-35: managed border
     save_screenshot(page, tmp_path / "dashboard.png")
 
 

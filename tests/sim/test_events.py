@@ -8,7 +8,7 @@ from sim.scenario_errors import ScenarioError
 from tests.conftest import mechanism
 
 
-def rows(model, kind: str) -> list[dict]:  # noqa: ANN001
+def rows(model, kind: str) -> list[dict]:
     return [e for e in model.event_log if e["type"] == kind]
 
 

@@ -23,7 +23,7 @@ def test_agents_and_space() -> None:
     assert isinstance(model.grid, Network)
     assert len(model.agents_by_type[Location]) == 3
     assert len(model.agents_by_type[CivilianPopulation]) == 3
-    assert {s.code for s in model.agents_by_type[State]} == {"ARA", "BEL"}
+    assert {s.code for s in model.agents_by_type[State]} == {"XAR", "XBM"}
     home = model.locations[0]
     assert home.cell is model.grid[0] and home.location_id == "home"
     assert tuple(home.cell.position) == (1.0, 1.0)  # (lon, lat) layout

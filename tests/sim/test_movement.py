@@ -17,7 +17,7 @@ def camp_series(model) -> np.ndarray:
 
 
 def test_closed_border_keeps_everyone_out() -> None:
-    data = line_world(events=[{"day": 0, "type": "border", "state": "BEL", "policy": "closed"}])
+    data = line_world(events=[{"day": 0, "type": "border", "state": "XBM", "policy": "closed"}])
     model = run_model(data)
     assert camp_series(model).max() == 0
     assert model.occupancy[model.world.index["crossing"], Status.IDP] > 0
@@ -25,7 +25,7 @@ def test_closed_border_keeps_everyone_out() -> None:
 
 def test_border_closing_mid_journey_strands_people_before_it() -> None:
     """With awareness 2 people set off for the camp; a closure on day 1 stops them at the crossing."""
-    data = line_world(events=[{"day": 1, "type": "border", "state": "BEL", "policy": "closed"}],
+    data = line_world(events=[{"day": 1, "type": "border", "state": "XBM", "policy": "closed"}],
                       parameters={"movement": {"awareness": 2}})
     model = run_model(data)
     flows = model.recorder.flows_table()
@@ -36,7 +36,7 @@ def test_border_closing_mid_journey_strands_people_before_it() -> None:
 
 
 def test_reopened_border_lets_people_through() -> None:
-    data = line_world(events=[{"day": 0, "type": "border", "state": "BEL", "policy": "closed",
+    data = line_world(events=[{"day": 0, "type": "border", "state": "XBM", "policy": "closed",
                                "until": 10}])
     series = camp_series(run_model(data))
     assert series[:10].max() == 0
@@ -45,11 +45,11 @@ def test_reopened_border_lets_people_through() -> None:
 
 @pytest.mark.parametrize("capacity", [0, 25, 400])
 def test_managed_border_passes_at_most_its_daily_capacity(capacity: int) -> None:
-    data = line_world(events=[{"day": 0, "type": "border", "state": "BEL", "policy": "managed",
+    data = line_world(events=[{"day": 0, "type": "border", "state": "XBM", "policy": "managed",
                                "capacity": capacity}])
     model = run_model(data)
     flows = model.recorder.flows_table()
-    entries = flows[(flows.kind == "crossing") & (flows.to_state == "BEL")]
+    entries = flows[(flows.kind == "crossing") & (flows.to_state == "XBM")]
     crossings = entries.groupby("day")["count"].sum()
     assert (crossings.max() if len(crossings) else 0) <= capacity
     if capacity == 25:
@@ -64,9 +64,9 @@ def test_full_camp_stops_attracting() -> None:
     data = line_world(
         world={
             "locations": [
-                {"id": "home", "state": "ARA", "population": 20_000, "lat": 1, "lon": 1, "conflict": 1.0},
-                {"id": "small", "state": "ARA", "kind": "camp", "capacity": 300, "lat": 0, "lon": 0},
-                {"id": "big", "state": "ARA", "kind": "camp", "lat": 0, "lon": 2},
+                {"id": "home", "state": "XAR", "population": 20_000, "lat": 1, "lon": 1, "conflict": 1.0},
+                {"id": "small", "state": "XAR", "kind": "camp", "capacity": 300, "lat": 0, "lon": 0},
+                {"id": "big", "state": "XAR", "kind": "camp", "lat": 0, "lon": 2},
             ],
             "routes": [{"from": "home", "to": "small", "km": 30}, {"from": "home", "to": "big", "km": 30}],
         },
@@ -88,8 +88,8 @@ def test_journey_of_d_km_at_speed_v_takes_ceil_d_over_v_days(km: float, speed: f
     data = line_world(
         days=20,
         world={"locations": [
-            {"id": "home", "state": "ARA", "population": 1000, "lat": 1, "lon": 1, "conflict": 1.0},
-            {"id": "camp", "state": "BEL", "kind": "camp", "lat": 0, "lon": 1}],
+            {"id": "home", "state": "XAR", "population": 1000, "lat": 1, "lon": 1, "conflict": 1.0},
+            {"id": "camp", "state": "XBM", "kind": "camp", "lat": 0, "lon": 1}],
             "routes": [{"from": "home", "to": "camp", "km": km}]},
         parameters={"displacement": {"flee_rate": 1.0},
                     "movement": {"max_move_speed": speed, "start_on_foot": False,
@@ -115,7 +115,7 @@ def test_first_leg_is_walked() -> None:
 
 def test_people_are_conserved_exactly_every_day(world) -> None:
     data = world(days=60, events=[
-        {"day": 3, "type": "border", "state": "BEL", "policy": "managed", "capacity": 40, "until": 20},
+        {"day": 3, "type": "border", "state": "XBM", "policy": "managed", "capacity": 40, "until": 20},
         {"day": 25, "type": "ceasefire"}],
         parameters={"returns": {"enabled": True, "safe_days": 5, "return_rate": 0.1}})
 

@@ -15,11 +15,11 @@ start_date: 2024-01-01
 days: 10
 world:
   states:
-    - {id: ARA}
-    - {id: BEL}
+    - {id: XAR}
+    - {id: XBM}
   locations:
-    - {id: home, state: ARA, population: 1000, lat: 1, lon: 1}
-    - {id: camp, state: BEL, kind: camp, lat: 0, lon: 1}
+    - {id: home, state: XAR, population: 1000, lat: 1, lon: 1}
+    - {id: camp, state: XBM, kind: camp, lat: 0, lon: 1}
   routes:
     - {from: home, to: camp, km: 80}
 events:
@@ -59,8 +59,8 @@ def test_good_scenario_loads_with_defaults(tmp_path: Path) -> None:
         ("to: camp, km: 80", "to: cmap, km: 80",
          ["bad.yaml:12", "world.routes[0].to", "unknown location 'cmap'", "did you mean 'camp'?"]),
         # 5 location in an unknown state
-        ("state: BEL, kind", "state: BLE, kind",
-         ["bad.yaml:10", "world.locations[1].state", "unknown state 'BLE'", "did you mean 'BEL'?"]),
+        ("state: XBM, kind", "state: XBN, kind",
+         ["bad.yaml:10", "world.locations[1].state", "unknown state 'XBN'", "did you mean 'XBM'?"]),
         # 6 bad location kind
         ("kind: camp", "kind: kamp",
          ["bad.yaml:10", "world.locations[1].kind", "found 'kamp'", "did you mean 'camp'?"]),
@@ -77,17 +77,17 @@ def test_good_scenario_loads_with_defaults(tmp_path: Path) -> None:
         ("population: 1000", "popluation: 1000",
          ["bad.yaml:9", "world.locations[0].popluation", "did you mean 'population'?"]),
         # 12 duplicate location id
-        ("  routes:", "    - {id: home, state: BEL, lat: 0, lon: 2}\n  routes:",
+        ("  routes:", "    - {id: home, state: XBM, lat: 0, lon: 2}\n  routes:",
          ["bad.yaml:11", "world.locations[2].id", "duplicate location id 'home'"]),
         # 13 managed border without capacity
         ("  - {day: 0, type: conflict, locations: [home], intensity: 0.5}",
          "  - {day: 0, type: conflict, locations: [home], intensity: 0.5}\n"
-         "  - {day: 1, type: border, state: BEL, policy: managed}",
+         "  - {day: 1, type: border, state: XBM, policy: managed}",
          ["bad.yaml:15", "events[1]", "'capacity' is required with policy 'managed'"]),
         # 14 misspelt policy value
         ("  - {day: 0, type: conflict, locations: [home], intensity: 0.5}",
          "  - {day: 0, type: conflict, locations: [home], intensity: 0.5}\n"
-         "  - {day: 1, type: border, state: BEL, policy: closd}",
+         "  - {day: 1, type: border, state: XBM, policy: closd}",
          ["bad.yaml:15", "events[1].policy", "found 'closd'", "did you mean 'closed'?"]),
         # 15 missing required field
         ("name: tiny\n", "", ["bad.yaml", "missing required field 'name'"]),
@@ -117,11 +117,11 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_csv_locations_errors_name_the_csv_row(tmp_path: Path) -> None:
-    (tmp_path / "locs.csv").write_text("id,state,population,lat,lon\nhome,ARA,1000,1,1\n"
-                                       "camp,BEL,lots,0,1\n")
+    (tmp_path / "locs.csv").write_text("id,state,population,lat,lon\nhome,XAR,1000,1,1\n"
+                                       "camp,XBM,lots,0,1\n")
     text = GOOD.replace(
-        "  locations:\n    - {id: home, state: ARA, population: 1000, lat: 1, lon: 1}\n"
-        "    - {id: camp, state: BEL, kind: camp, lat: 0, lon: 1}\n",
+        "  locations:\n    - {id: home, state: XAR, population: 1000, lat: 1, lon: 1}\n"
+        "    - {id: camp, state: XBM, kind: camp, lat: 0, lon: 1}\n",
         "  locations_csv: locs.csv\n")
     [msg] = problems(tmp_path, text)
     assert "locs.csv:3" in msg and "world.locations[1].population" in msg and "'lots'" in msg
