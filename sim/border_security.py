@@ -28,7 +28,7 @@ class BorderSecurity(Instrument[BorderSecuritySpec]):
         if self.active or day < self.spec.start_day:
             return
         m = self.model
-        cube = m.recorder.stock_cube()
+        cube = m.recorder.cube
         members = self.alliance.members
         if int(cube[:, members, Status.REFUGEE].sum()) < self.spec.trigger_refugees:
             return

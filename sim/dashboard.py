@@ -723,7 +723,7 @@ def _instrument_status(model: DisplacementModel, alliance: Alliance,
         if instrument.active:
             quota = f", {s.capacity:,} a day" if s.capacity is not None else ""
             return "border security", f"{s.policy} towards non-members{quota}"
-        hosted = int(model.recorder.stock_cube()[:, alliance.members, Status.REFUGEE].sum())
+        hosted = int(model.recorder.cube[:, alliance.members, Status.REFUGEE].sum())
         return "border security", f"not yet: members host {hosted:,} of {s.trigger_refugees:,} refugees"
     if isinstance(instrument, AidProgramme):
         s = instrument.spec

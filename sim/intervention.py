@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def displaced_from(model: DisplacementModel, state: int) -> int:
     """A state's people currently displaced (IDPs and refugees, wherever they are)."""
-    cube = model.recorder.stock_cube()
+    cube = model.recorder.cube
     return int(cube[state, :, Status.IDP].sum() + cube[state, :, Status.REFUGEE].sum())
 
 

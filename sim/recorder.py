@@ -45,6 +45,8 @@ class Recorder:
         self.fled = np.zeros(n_states, dtype=np.int64)
         self.returned = np.zeros(n_states, dtype=np.int64)
         self.totals: dict[str, int] = {}
+        # The last observed stock cube: what decisions taken today know (yesterday's figures).
+        self.cube = np.zeros((n_states, n_states, N_STATUS), dtype=np.int64)
 
     # -- daily -----------------------------------------------------------------------------------
 
@@ -72,7 +74,7 @@ class Recorder:
         key = m.people.loc * N_STATUS + m.people.status
         occ = np.bincount(key, weights=m.people.count, minlength=n * N_STATUS)
         m.occupancy = np.rint(occ).astype(np.int64).reshape(n, N_STATUS)
-        cube = self.stock_cube()
+        cube = self.cube = self.stock_cube()
         self.totals = {
             "refugees": int(cube[:, :, Status.REFUGEE].sum()),
             "idps": int(cube[:, :, Status.IDP].sum()),
