@@ -186,6 +186,85 @@ def dashboard(
     raise typer.Exit(serve(str(scenario) if scenario else None, host=host, port=port))
 
 
+@app.command("import-flee")
+def import_flee_command(
+    folder: Annotated[Path, typer.Argument(help="A Flee conflict folder (input_csv/, source_data/, "
+                      "simsetting.yml).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Scenario YAML to write; its CSVs go "
+                      "beside it.")],
+    settings: Annotated[Path | None, typer.Option(help="A Flee simsetting.yml to use instead of the "
+                        "folder's.")] = None,
+    name: Annotated[str | None, typer.Option(help="Scenario name (default: from the folder).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing scenario file.")] = False,
+) -> None:
+    """Convert a Flee conflict folder into an allysim scenario (YAML plus CSVs beside it)."""
+    from sim.flee_import import import_flee
+
+    if output.exists() and not force:
+        raise _fail(f"error: {output} already exists; choose another -o file or pass --force")
+    try:
+        result = import_flee(folder, output, settings=settings, name=name)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    for file in result.files:
+        out.print(str(file), markup=False)
+
+
+@app.command()
+def backtest(
+    folders: Annotated[list[Path], typer.Argument(help="Flee conflict folders.")],
+    replicates: Annotated[int, typer.Option(min=1, help="Runs per conflict (seeds 0..N-1).")] = 1,
+    mode: Annotated[str, typer.Option(help="data_driven (daily totals from the camp series, as Flee) "
+                    "or conflict_driven (the model predicts the totals too).")] = "data_driven",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory for camps.csv, "
+                      "backtest.csv and one PNG per conflict.")] = Path("runs/backtest"),
+    force: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
+) -> None:
+    """Backtest Flee-format conflicts against UNHCR camp registrations (ARD, rescaled ARD)."""
+    from analysis.backtest_plots import save_backtest_plots
+    from sim.backtest import run_backtest, write_backtest
+    from sim.rundir import RunDirExists, write_atomically
+
+    if mode not in ("data_driven", "conflict_driven"):
+        raise _fail(f"error: --mode {mode!r}: expected data_driven or conflict_driven")
+    if output.exists() and not force:
+        raise _fail(f"error: {RunDirExists(output)}")
+    skipped = [f for f in folders if f.is_dir() and not (f / "input_csv").is_dir()]
+    for folder in skipped:  # e.g. the _settings folder a shell glob over the conflicts also matches
+        err.print(f"skipped {folder}: no input_csv/ folder, so not a Flee conflict", markup=False)
+    folders = [f for f in folders if f not in skipped]
+    if not folders:
+        raise _fail("error: no Flee conflict folders to backtest")
+    total = len(folders) * replicates
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=out, disable=not out.is_terminal) as bar:
+        task = bar.add_task("backtest", total=total)
+
+        def on_progress(conflict: str, replicate: int, replicates: int) -> None:
+            bar.update(task, advance=1, description=conflict)
+
+        try:
+            result = run_backtest(folders, replicates=replicates, mode=mode, on_progress=on_progress)
+        except ScenarioError as exc:
+            raise _fail(str(exc)) from None
+
+    def write(tmp: Path) -> None:
+        write_backtest(result, tmp)
+        save_backtest_plots(result.camps, tmp, result.summary)
+
+    write_atomically(output, write)
+    table = Table(title=f"Backtest ({mode}, {replicates} replicate{'s' if replicates > 1 else ''})")
+    for col in ("conflict", "days", "camps", "ARD", "ARD rescaled", "total error", "wall s"):
+        table.add_column(col, justify="left" if col == "conflict" else "right")
+    for row in result.summary.itertuples():
+        table.add_row(row.conflict, str(row.days), str(row.camps), f"{row.ard:.3f}",
+                      f"{row.ard_rescaled:.3f}", f"{row.total_error:.3f}", f"{row.wall_seconds:.2f}")
+    out.print(table)
+    out.print(f"Outputs: {output}/", markup=False)
+
+
 def main() -> None:
     app()
 

@@ -76,3 +76,32 @@ def test_python_dash_m_and_help() -> None:
     done = subprocess.run([sys.executable, "-m", "sim", "run", "--help"], capture_output=True, text=True,
                           check=True)
     assert "--seed" in done.stdout and "--set" in done.stdout and "--force" in done.stdout
+
+
+FIXTURE = Path("tests/fixtures/flee/mali_cut")
+
+
+def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:
+    (tmp_path / "_settings").mkdir()  # what a shell glob over the conflict folders also matches
+    out = tmp_path / "bt"
+    result = runner.invoke(app, ["backtest", str(FIXTURE), str(tmp_path / "_settings"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.output and "mali_cut" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["backtest.csv", "camps.csv", "mali_cut.png"]
+    again = runner.invoke(app, ["backtest", str(FIXTURE), "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_backtest_bad_folder_is_a_message(tmp_path: Path) -> None:
+    (tmp_path / "broken" / "input_csv").mkdir(parents=True)
+    result = runner.invoke(app, ["backtest", str(tmp_path / "broken"), "-o", str(tmp_path / "bt")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "locations.csv" in result.output and not (tmp_path / "bt").exists()
+
+
+def test_import_flee_writes_a_valid_scenario(tmp_path: Path) -> None:
+    target = tmp_path / "mali.yaml"
+    result = runner.invoke(app, ["import-flee", str(FIXTURE), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+    assert runner.invoke(app, ["import-flee", str(FIXTURE), "-o", str(target)]).exit_code == 1
