@@ -231,8 +231,10 @@ def backtest(
         raise _fail(f"error: --mode {mode!r}: expected data_driven or conflict_driven")
     if output.exists() and not force:
         raise _fail(f"error: {RunDirExists(output)}")
-    skipped = [f for f in folders if f.is_dir() and not (f / "input_csv").is_dir()]
-    for folder in skipped:  # e.g. the _settings folder a shell glob over the conflicts also matches
+    # What a shell glob over the conflicts also matches (README.md, _settings/) is skipped, loudly;
+    # a path that does not exist is still an error.
+    skipped = [f for f in folders if f.exists() and not (f / "input_csv").is_dir()]
+    for folder in skipped:
         err.print(f"skipped {folder}: no input_csv/ folder, so not a Flee conflict", markup=False)
     folders = [f for f in folders if f not in skipped]
     if not folders:

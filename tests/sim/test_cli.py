@@ -83,8 +83,10 @@ FIXTURE = Path("tests/fixtures/flee/mali_cut")
 
 def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:
     (tmp_path / "_settings").mkdir()  # what a shell glob over the conflict folders also matches
+    (tmp_path / "README.md").write_text("# notes")
     out = tmp_path / "bt"
-    result = runner.invoke(app, ["backtest", str(FIXTURE), str(tmp_path / "_settings"), "-o", str(out)])
+    result = runner.invoke(app, ["backtest", str(FIXTURE), str(tmp_path / "_settings"),
+                                 str(tmp_path / "README.md"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "skipped" in result.output and "mali_cut" in result.output
     assert sorted(p.name for p in out.iterdir()) == ["backtest.csv", "camps.csv", "mali_cut.png"]
