@@ -9,13 +9,14 @@ driver over Flee's API following the daily loop of Flee's runscripts/run.py:
            does; 3.1 would apply them), camps filled with their day-0 counts
     each day: new conflict zones, data-driven spawning, spawn weights, closures, evolve
 
-Two settings of the Flee-3 validation files that Flee 3.1 does not read are applied here as
-later Flee applies them: spawning sums the camp series when the settings say sum_from_camps
-(the 3.1 run script summed refugees.csv instead), and camp capacities are multiplied by
-capacity_scaling (later Flee scales them when judging how full a camp is). Usage::
+Where Flee 3.1 differs from the Flee (master 02cd2cb) that produced the published validation
+figures, the driver does what later Flee does, so that both models run the validation suite's
+rules: spawning sums the camp series when the settings say sum_from_camps (the 3.1 run script
+summed refugees.csv), camp capacities are multiplied by capacity_scaling (3.1 does not read it)
+and each camp's day-0 count is taken off its capacity (quirk Q5; 3.1 does not). Usage::
 
     python flee_driver.py FOLDER [--settings FILE] [--hasten N] [--seed S] [--days D]
-                                 [--ignore-capacity-scaling]
+                                 [--ignore-capacity-scaling] [--keep-day0-capacity]
 
 Output (stdout, one JSON object): camps, counts[day][camp], agents[day], setup_seconds,
 run_seconds, agent_days.
@@ -44,6 +45,8 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=None)
     ap.add_argument("--ignore-capacity-scaling", action="store_true",
                     help="run as Flee 3.1 does, without the settings' capacity_scaling")
+    ap.add_argument("--keep-day0-capacity", action="store_true",
+                    help="run as Flee 3.1 does, without taking day-0 counts off camp capacities")
     args = ap.parse_args()
 
     import numpy as np
@@ -98,9 +101,16 @@ def main() -> None:
         if os.path.exists(corrections):
             with open(corrections, encoding="utf-8") as fh:
                 for row in csv.reader(fh):
-                    if len(row) > 1 and not row[0].startswith("#"):
-                        if dt.date.fromisoformat(row[1].strip()) >= start_day:
-                            d.correctLevel1Registrations(row[0], row[1])
+                    if (len(row) > 1 and not row[0].startswith("#")
+                            and dt.date.fromisoformat(row[1].strip()) >= start_day):
+                        d.correctLevel1Registrations(row[0], row[1])
+        camps = e.get_camp_names()
+        for name in camps:
+            spawning.add_initial_refugees(e, d, lm[name])
+            if not args.keep_day0_capacity and lm[name].capacity > 0:
+                # Later Flee takes each camp's day-0 count off its capacity too (quirk Q5 of the
+                # notes); 3.1 does not.
+                lm[name].capacity -= int(d.get_field(name, 0))
         scaling = float((raw.get("move_rules") or {}).get("capacity_scaling", 1.0))
         if scaling != 1.0 and not args.ignore_capacity_scaling:
             # Flee 3.1 does not read capacity_scaling; later Flee multiplies every capacity by it
@@ -108,9 +118,6 @@ def main() -> None:
             for loc in e.locations:
                 if loc.capacity >= 1:
                     loc.capacity = int(loc.capacity * scaling)
-        camps = e.get_camp_names()
-        for name in camps:
-            spawning.add_initial_refugees(e, d, lm[name])
     t1 = time.perf_counter()
 
     counts, agents = [], []

@@ -11,7 +11,8 @@ the other, each in a fresh child process:
 * Flee through benchmarks/flee_driver.py (Flee's daily loop over its own API; the wheel ships no
   run script), with the folder's simsetting.yml;
 * allysim through this script (``--child``): the folder imported with sim/flee_import.py and run
-  in data_driven mode, the folder's settings mapped as docs/flee.md describes.
+  in data_driven mode with the calibrated rule values of ``allysim backtest`` (``--rules folder``:
+  the folder's settings as they are), as docs/flee.md describes.
 
 For both it prints wall seconds (reading the folder + simulating; interpreter start and imports
 excluded), peak memory (the child's maximum resident set size), agent-days per second (Flee:
@@ -33,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = ROOT / "benchmarks" / "flee_driver.py"
 DATA = Path(os.environ.get("ALLYSIM_FLEE_DATA", "/work/shared/data/flee"))
-CONFLICTS = ["mali2012", "car2013", "nigeria2016", "ssudan2013", "tigray2020", "mali2017_adm1",
-             "nigeria2022_adm2", "ssudan2016", "venezuela2022"]
+CONFLICTS = ["mali2012", "tigray2020", "nigeria2022_adm2", "ssudan2013", "car2013",
+             "mali2017_adm1", "nigeria2016", "ssudan2016", "venezuela2022"]
 FLEE_PACKAGES = ["numpy", "pandas", "pyyaml", "beartype", "matplotlib", "networkx"]
 
 
@@ -70,15 +71,15 @@ def run_child(cmd: list[str], out_dir: Path) -> tuple[dict, float]:
 # -- the allysim side (runs in a child process) -----------------------------------------------
 
 
-def allysim_child(folder: str, hasten: int, seed: int) -> None:
-    from sim.backtest import observed_camps
+def allysim_child(folder: str, hasten: int, seed: int, rules: str) -> None:
+    from sim.backtest import calibration, observed_camps
     from sim.cohorts import Status
     from sim.flee_import import load_flee_scenario
     from sim.model import DisplacementModel
 
     t0 = time.perf_counter()
-    spec = load_flee_scenario(folder, hasten=hasten,
-                              overrides=["parameters.displacement.mode=data_driven"])
+    spec = load_flee_scenario(folder, hasten=hasten, overrides=[
+        *calibration(rules), "parameters.displacement.mode=data_driven"])
     camps = observed_camps(spec)
     model = DisplacementModel(spec, rng=seed)
     idx = [model.world.index[c] for c in camps]
@@ -97,7 +98,7 @@ def allysim_child(folder: str, hasten: int, seed: int) -> None:
 # -- the race ---------------------------------------------------------------------------------
 
 
-def observed(folder: Path, camps: list[str], days: int, hasten: int):  # noqa: ANN201 - ndarray
+def observed(folder: Path, camps: list[str], days: int, hasten: int):
     """The observed series of ``camps`` as Flee reads them, counts divided by ``hasten``."""
     import numpy as np
 
@@ -129,12 +130,15 @@ def main() -> None:
     ap.add_argument("--hasten", type=int, default=1, help="divide populations and counts by N in "
                     "both models (Flee's optimisations.hasten); default 1")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--rules", choices=("calibrated", "folder"), default="calibrated",
+                    help="allysim's rule values: calibrated (as `allysim backtest`) or the "
+                    "folder's simsetting.yml as it is")
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "vs_flee")
     ap.add_argument("--flee-venv", type=Path, default=Path.home() / ".cache" / "allysim" / "flee-venv")
     ap.add_argument("--child", metavar="FOLDER", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        allysim_child(args.child, args.hasten, args.seed)
+        allysim_child(args.child, args.hasten, args.seed, args.rules)
         return
     folders = args.folders or [DATA / name for name in CONFLICTS]
     flee_python = ensure_flee_venv(args.flee_venv)
@@ -149,7 +153,7 @@ def main() -> None:
         flee_cmd = [str(flee_python), str(DRIVER), str(folder), "--hasten", str(args.hasten),
                     "--seed", str(args.seed)]
         ally_cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(folder),
-                    "--hasten", str(args.hasten), "--seed", str(args.seed)]
+                    "--hasten", str(args.hasten), "--seed", str(args.seed), "--rules", args.rules]
         flee = measure(*run_child(flee_cmd, args.out), folder, args.hasten)
         ally = measure(*run_child(ally_cmd, args.out), folder, args.hasten)
         ratio = flee["wall_seconds"] / ally["wall_seconds"]
@@ -159,7 +163,8 @@ def main() -> None:
             print(f"{name:<17} {model:<8} {m['wall_seconds']:>8.1f} {m['peak_rss_mb']:>8.0f} "
                   f"{m['agent_days_per_second']:>13.3g} {m['ard']:>7.3f} {m['ard_rescaled']:>9.3f} "
                   f"{(f'{ratio:.0f}x' if model == 'allysim' else ''):>9}", flush=True)
-    write(rows, args.out, args.hasten)
+        write(rows, args.out, args.hasten)  # after every conflict: a long race keeps its results
+    print(f"\nwritten: {args.out / 'race.csv'}, {args.out / 'race.md'}")
 
 
 def write(rows: list[dict], out: Path, hasten: int) -> None:
@@ -177,7 +182,6 @@ def write(rows: list[dict], out: Path, hasten: int) -> None:
                      f"{r['peak_rss_mb']:.0f} | {r['agent_days_per_second']:.3g} | {r['ard']:.3f} | "
                      f"{r['ard_rescaled']:.3f} | {ratio} |")
     (out / "race.md").write_text(f"hasten {hasten}\n\n" + "\n".join(lines) + "\n")
-    print(f"\nwritten: {out / 'race.csv'}, {out / 'race.md'}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,17 @@ from sim.scenario import Scenario, load_scenario
 from sim.scenario_errors import Problem, ScenarioError
 
 MODES = ("data_driven", "conflict_driven")
+RULES = ("calibrated", "folder")
+
+# allysim's calibrated values for settings that Flee's own settings files set (docs/flee.md,
+# "Calibration"): one set for every conflict. Everything else comes from each folder's
+# simsetting.yml. ``rules="folder"`` runs the folder's settings unchanged.
+CALIBRATED: dict[str, float] = {
+    "max_move_speed": 500.0,  # Flee validation suite: 200 (see docs/flee.md on travel within a day)
+    "camp_weight": 1.0,  # 2.0
+    "camp_leave_probability": 0.0008,  # camp_movechance 0.001
+    "capacity_buffer": 0.8,  # 0.9 (Flee's code default)
+}
 CAMP_COLUMNS = ["conflict", "replicate", "day", "date", "camp", "simulated", "observed"]
 SUMMARY_COLUMNS = ["conflict", "mode", "replicates", "days", "camps", "ard", "ard_rescaled",
                    "total_error", "wall_seconds"]
@@ -54,9 +65,23 @@ class BacktestResult:
     summary: pd.DataFrame
 
 
-def load_conflict(path: str | Path, mode: str | None = None,
-                  overrides: Sequence[str] = ()) -> Scenario:
-    """A Flee folder or a scenario file, ready to backtest (``mode`` overrides the displacement mode)."""
+def calibration(rules: str = "calibrated") -> list[str]:
+    """The ``--set`` overrides of a rule set: "calibrated" (CALIBRATED) or "folder" (none)."""
+    if rules not in RULES:
+        raise ValueError(f"rules must be one of {', '.join(RULES)}, not {rules!r}")
+    if rules == "folder":
+        return []
+    return [f"parameters.movement.{key}={value}" for key, value in CALIBRATED.items()]
+
+
+def load_conflict(path: str | Path, mode: str | None = None, overrides: Sequence[str] = (),
+                  rules: str = "calibrated") -> Scenario:
+    """A Flee folder or a scenario file, ready to backtest.
+
+    ``mode`` overrides the displacement mode; ``rules`` applies to Flee folders only ("calibrated":
+    allysim's calibrated values replace those of simsetting.yml, "folder": the file as it is);
+    ``overrides`` (``dotted.path=value``) come last.
+    """
     path = Path(path)
     sets = [*overrides, *([f"parameters.displacement.mode={mode}"] if mode else [])]
     if not path.exists():
@@ -65,7 +90,7 @@ def load_conflict(path: str | Path, mode: str | None = None,
     if path.is_dir():
         from sim.flee_import import load_flee_scenario
 
-        spec = load_flee_scenario(path, overrides=sets)
+        spec = load_flee_scenario(path, overrides=[*calibration(rules), *sets])
     else:
         spec = load_scenario(path, sets)
     if spec.observed is None or not observed_camps(spec):
@@ -109,22 +134,26 @@ def conflict_name(path: str | Path) -> str:
 
 
 def run_backtest(folders: Sequence[str | Path], replicates: int = 1, mode: str = "data_driven",
-                 out: str | Path | None = None, *, overrides: Sequence[str] = (),
+                 out: str | Path | None = None, *, rules: str = "calibrated",
+                 overrides: Sequence[str] = (),
                  on_progress: Callable[[str, int, int], None] | None = None) -> BacktestResult:
     """Backtest every conflict ``replicates`` times (seeds 0..replicates-1).
 
-    ``on_progress(conflict, replicate, replicates)`` is called after each run. Raises
-    ScenarioError if a folder cannot be read (nothing is run then).
+    ``rules``: "calibrated" (default) or "folder" (see ``load_conflict``); ``overrides`` are
+    ``dotted.path=value`` settings applied last. ``on_progress(conflict, replicate, replicates)``
+    is called after each run. Raises ScenarioError if a folder cannot be read (nothing is run
+    then).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
+    calibration(rules)  # checks the name
     specs = []
     problems: list[Problem] = []
     for folder in folders:
         try:
-            specs.append((conflict_name(folder), load_conflict(folder, mode, overrides)))
+            specs.append((conflict_name(folder), load_conflict(folder, mode, overrides, rules)))
         except ScenarioError as exc:
             problems += exc.problems
     if problems:

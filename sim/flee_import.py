@@ -71,8 +71,6 @@ MOVE_RULES: dict[str, tuple[str, Any]] = {
 # Accepted because they change nothing in Flee's serial model either (or only its output).
 MOVE_NOOPS = {
     "max_crossing_speed": "only river-crossing links use it, and the importer has none",
-    "avoid_short_stints": "approximated: allysim always lets arrivals with travel time left decide "
-                          "again the same day, with the location's leave probability",
 }
 # key -> allowed value (Flee's default); any other value is refused.
 MOVE_FIXED: dict[str, Any] = {
@@ -125,7 +123,7 @@ def map_settings(settings: Mapping[str, Any], file: str) -> tuple[MappedSettings
         move[target] = _typed(value, type(default), f"move_rules.{key}", bad)
     for key, value in rules.items():
         where = f"move_rules.{key}"
-        if key in MOVE_RULES or key in MOVE_NOOPS or key == "use_v1_rules":
+        if key in MOVE_RULES or key in MOVE_NOOPS or key in ("use_v1_rules", "avoid_short_stints"):
             continue
         if key in MOVE_FIXED:
             if value != MOVE_FIXED[key]:
@@ -133,7 +131,7 @@ def map_settings(settings: Mapping[str, Any], file: str) -> tuple[MappedSettings
                     "default); see docs/flee.md")
         elif key not in MOVE_ACCEPTED_DEFAULT_ONLY:
             bad(where, f"unknown move rule {key!r}; supported: "
-                f"{', '.join(sorted([*MOVE_RULES, *MOVE_NOOPS, *MOVE_FIXED]))}")
+                f"{', '.join(sorted([*MOVE_RULES, *MOVE_NOOPS, *MOVE_FIXED, 'avoid_short_stints']))}")
     if move.get("awareness") == 0:
         bad("move_rules.awareness_level", "awareness_level 0 is not supported (in Flee it picks a "
             "link index instead of a route, so agents never leave; quirk Q11)")
@@ -143,7 +141,13 @@ def map_settings(settings: Mapping[str, Any], file: str) -> tuple[MappedSettings
     if move["town_leave_probability"] < 0.005:
         bad("move_rules.default_movechance", "a default_movechance below 0.005 makes Flee turn every "
             "town into a camp; not supported")
-    move["continue_same_day"] = True
+    move["continue_same_day"] = True  # Flee: arrivals with distance left evolve again at once
+    stints = rules.get("avoid_short_stints", False)
+    if not isinstance(stints, bool):
+        bad("move_rules.avoid_short_stints", f"found {stints!r}; expected true or false")
+    elif stints:  # forced onward from towns after a short day's travel (approximated: always)
+        move["town_continue_probability"] = 1.0
+    move["conflict_weight_decay"] = True  # Flee fades conflict scores with conflict_spawn_decay
 
     spawn = _section(settings, "spawn_rules", bad)
     displacement: dict[str, Any] = {"mode": "data_driven"}
@@ -308,10 +312,20 @@ def flee_scenario(folder: FleeFolder, name: str | None = None,
                                 "lat": loc.lat, "lon": loc.lon}
         amount = loc.population // hasten
         if loc.is_camp:
+            start = day0.get(loc.name, 0)
             if amount >= 1:
-                item["capacity"] = amount
-            if day0.get(loc.name, 0) > 0:
-                item["displaced"] = day0[loc.name]
+                # Flee master takes the day-0 count off the capacity as well as placing those
+                # people in the camp (quirk Q5); a capacity brought below 1 reads as unlimited.
+                amount -= start
+                if amount >= 1:
+                    item["capacity"] = amount
+                else:
+                    warnings.append(Problem(loc_file, loc.line, None, "population", f"camp "
+                                            f"{loc.name!r}: capacity {loc.population // hasten} "
+                                            f"minus its day-0 count {start} is below 1, so it is "
+                                            "unlimited, as in Flee"))
+            if start > 0:
+                item["displaced"] = start
                 item["displaced_from"] = home
         else:
             item["population"] = amount

@@ -116,6 +116,27 @@ class Movement:
         p = base + np.maximum(mv.conflict_leave_probability - base, 0.0) * w.intensity
         return np.minimum(1.0, p * (1.0 - mv.aid_leave_reduction * w.aid) * w.collateral)
 
+    def continue_probability(self) -> np.ndarray:
+        """[N] probability that someone arriving with travel time to spare moves on the same day."""
+        p = self.leave_probability()
+        forced = self.params.movement.town_continue_probability
+        if forced is None:
+            return p
+        w = self.world
+        calm = np.isin(w.kind, (Kind.TOWN, Kind.CONFLICT_ZONE, Kind.BORDER_CROSSING)) & (w.intensity <= 0)
+        return np.where(calm, np.maximum(p, forced), p)
+
+    def conflict_exponent(self) -> np.ndarray:
+        """[N] exponent of conflict_weight in each location's score: the intensity, faded by the
+        displacement.spawn_decay factor of the conflict's age when conflict_weight_decay is set."""
+        w = self.world
+        if not self.params.movement.conflict_weight_decay:
+            return w.intensity
+        d = self.params.displacement
+        decay = np.asarray(d.spawn_decay, dtype=float)
+        age = np.maximum(self.model.day - w.conflict_since, 0) // d.spawn_decay_interval
+        return w.intensity * decay[np.minimum(age, len(decay) - 1)]
+
     def flee_probability(self) -> np.ndarray:
         """[N] daily probability that a resident at each location flees."""
         d, mv, w = self.params.displacement, self.params.movement, self.world
@@ -140,7 +161,7 @@ class Movement:
         score *= np.where(w.allied[origin_states][:, w.state_of], mv.alliance_weight, 1.0)
         score *= w.recognition[w.state_of][:, origin_states].T ** mv.recognition_weight
         score *= np.where(w.is_camp, mv.camp_weight, 1.0)
-        score *= mv.conflict_weight**w.intensity * (1.0 + mv.aid_weight * w.aid)
+        score *= mv.conflict_weight**self.conflict_exponent() * (1.0 + mv.aid_weight * w.aid)
         valid = ~self.model.borders.path_closed() & w.open[p.end]
         valid &= np.where(p.edges >= 0, w.edge_open[np.maximum(p.edges, 0)], True).all(axis=1)
         base = (score[:, p.end] / (mv.softening + p.km) ** mv.distance_power
@@ -255,7 +276,7 @@ class Movement:
         """Advance travellers by ``budget`` days; arrivals with time to spare may move on today."""
         moving_parts: list[Travellers] = []
         arrived_parts: list[People] = []
-        leave_p = self.leave_probability()
+        leave_p = self.continue_probability()
         for _ in range(MAX_HOPS_PER_DAY):
             moving, arrived, spare = self._advance(trav, budget)
             arrived, spare = _merge_arrivals(arrived, spare)

@@ -70,6 +70,14 @@ class MovementParameters(Strict):
     continue_same_day: bool = param(True, "flag", "People who arrive before the day's travel time "
                                     "is used up may decide again and travel on the same day, as "
                                     "in Flee.")
+    town_continue_probability: float | None = param(
+        None, "probability", "Probability that people arriving with travel time to spare at a town, "
+        "border crossing or conflict zone not in conflict move on the same day; omitted: the "
+        "location's leave probability. 1 approximates Flee's avoid_short_stints.", ge=0, le=1)
+    conflict_weight_decay: bool = param(False, "flag", "Conflict attractiveness fades as a conflict "
+                                        "ages, as in Flee's scoring: conflict_weight^(intensity x "
+                                        "f), f from displacement.spawn_decay for the days since "
+                                        "the conflict began.")
 
 
 class DisplacementParameters(Strict):

@@ -69,10 +69,7 @@ class DataDrivenSpawner:
         self.decay = np.asarray(d.spawn_decay, dtype=float)
         self.interval = d.spawn_decay_interval
         self.take_from_population = d.take_from_population
-        world = model.world
-        self.onset = np.where(world.intensity > CONFLICT_EPS, 0, -1).astype(np.int64)
-        self._was = world.intensity > CONFLICT_EPS
-        self.today = np.zeros(world.n, dtype=np.int64)
+        self.today = np.zeros(model.world.n, dtype=np.int64)
         self.unplaced = 0
 
     def weights(self, day: int) -> np.ndarray:
@@ -80,7 +77,7 @@ class DataDrivenSpawner:
         w = self.model.world
         on = w.intensity > CONFLICT_EPS
         pop = self._residents() if self.take_from_population else w.population0.astype(float)
-        since = np.maximum(day - self.onset, 0) // self.interval
+        since = np.maximum(day - w.conflict_since, 0) // self.interval
         decay = self.decay[np.minimum(since, len(self.decay) - 1)]
         return np.where(on, pop * w.intensity * decay, 0.0)
 
@@ -92,9 +89,6 @@ class DataDrivenSpawner:
     def step(self, day: int) -> None:
         """Place today's newly displaced; call after the day's events, before movement."""
         m, w = self.model, self.model.world
-        on = w.intensity > CONFLICT_EPS
-        self.onset[on & ~self._was] = day
-        self._was = on
         self.today = np.zeros(w.n, dtype=np.int64)
         n = int(self.new[day]) if day < len(self.new) else 0
         if n <= 0:

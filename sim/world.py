@@ -52,6 +52,9 @@ class World:
         self.aid = np.array([loc.aid for loc in w.locations])
         # Day on which each location last saw conflict (-1e9: never), for the returns rule.
         self.last_conflict_day = np.where(self.intensity > 0, 0, -1_000_000_000).astype(np.int64)
+        # Day on which each location's current conflict began (-1: not in conflict), for the
+        # conflict decay of Flee-style scoring and data-driven displacement.
+        self.conflict_since = np.where(self.intensity > 0, 0, -1).astype(np.int64)
 
         # Written by the decision layer, read by movement:
         self.collateral = np.ones(self.n)  # flee/leave multiplier in intervention areas
@@ -95,3 +98,5 @@ class World:
     def note_conflict(self, day: int) -> None:
         """Remember that today's conflict locations saw fighting (returns wait for safe days)."""
         self.last_conflict_day[self.intensity > 0] = day
+        self.conflict_since[(self.intensity > 0) & (self.conflict_since < 0)] = day
+        self.conflict_since[self.intensity <= 0] = -1

@@ -12,7 +12,14 @@ import pytest
 
 from analysis.backtest_plots import plot_backtest_dir, save_backtest_plots
 from sim.ard import scores
-from sim.backtest import CAMP_COLUMNS, SUMMARY_COLUMNS, load_conflict, replay, run_backtest
+from sim.backtest import (
+    CALIBRATED,
+    CAMP_COLUMNS,
+    SUMMARY_COLUMNS,
+    load_conflict,
+    replay,
+    run_backtest,
+)
 from sim.cohorts import Status
 from sim.flee_import import import_flee
 from sim.model import DisplacementModel
@@ -26,12 +33,12 @@ SSUDAN = FIXTURES / "ssudan_cut"
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - BacktestResult
+def result(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("bt")
     return run_backtest([MALI, SSUDAN], replicates=2, out=out), out
 
 
-def test_tables(result) -> None:  # noqa: ANN001
+def test_tables(result) -> None:
     r, out = result
     assert list(r.camps.columns) == CAMP_COLUMNS
     assert list(r.summary.columns) == SUMMARY_COLUMNS
@@ -46,7 +53,7 @@ def test_tables(result) -> None:  # noqa: ANN001
     assert len(pd.read_csv(out / "camps.csv")) == len(r.camps)
 
 
-def test_summary_is_the_mean_of_replicate_scores(result) -> None:  # noqa: ANN001
+def test_summary_is_the_mean_of_replicate_scores(result) -> None:
     r, _ = result
     mali = r.camps[r.camps["conflict"] == "mali_cut"]
     per_rep = []
@@ -59,7 +66,7 @@ def test_summary_is_the_mean_of_replicate_scores(result) -> None:  # noqa: ANN00
         assert row[key] == pytest.approx(np.mean([s[key] for s in per_rep]))
 
 
-def test_observed_column_is_the_flee_reading_of_the_data(result) -> None:  # noqa: ANN001
+def test_observed_column_is_the_flee_reading_of_the_data(result) -> None:
     r, _ = result
     spec = load_conflict(MALI)
     obs = Observed.from_spec(spec.observed, spec.start_date, spec.days)
@@ -68,7 +75,7 @@ def test_observed_column_is_the_flee_reading_of_the_data(result) -> None:  # noq
     assert abala["observed"].tolist() == obs.values[:, obs.locations.index("Abala")].tolist()
 
 
-def test_figures(result, tmp_path: Path) -> None:  # noqa: ANN001
+def test_figures(result, tmp_path: Path) -> None:
     r, out = result
     paths = plot_backtest_dir(out)
     assert [p.name for p in paths] == ["mali_cut.png", "ssudan_cut.png"]
@@ -141,3 +148,17 @@ def test_bad_folders_are_all_reported_before_anything_runs(tmp_path: Path) -> No
     assert "missing: (file): no such Flee folder or scenario file" in text
     with pytest.raises(ValueError, match="mode"):
         run_backtest([MALI], mode="guess")
+
+
+def test_calibrated_rules_replace_only_their_own_settings() -> None:
+    folder = load_conflict(MALI, rules="folder").parameters.movement
+    calibrated = load_conflict(MALI).parameters.movement
+    assert folder.max_move_speed == 200.0 and folder.camp_weight == 2.0  # simsetting.yml
+    for key, value in CALIBRATED.items():
+        assert getattr(calibrated, key) == value
+    untouched = set(type(folder).model_fields) - set(CALIBRATED)
+    assert all(getattr(folder, k) == getattr(calibrated, k) for k in untouched)
+    assert load_conflict(MALI, overrides=["parameters.movement.camp_weight=3"]).parameters \
+        .movement.camp_weight == 3.0  # explicit overrides come last
+    with pytest.raises(ValueError, match="rules"):
+        run_backtest([MALI], rules="mine")

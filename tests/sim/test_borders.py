@@ -27,4 +27,5 @@ def test_initial_policies_from_the_scenario() -> None:
     data["world"]["states"] = [{"id": "XAR"}, {"id": "XBM", "border": {"policy": "closed"},
                                                "borders": {"XAR": {"policy": "managed", "capacity": 5}}}]
     model = DisplacementModel(build(data))
-    assert model.borders.crossing_policy(model.world.index["crossing"], model.world.index["camp"]) == "managed"
+    idx = model.world.index
+    assert model.borders.crossing_policy(idx["crossing"], idx["camp"]) == "managed"

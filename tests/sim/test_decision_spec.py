@@ -23,7 +23,8 @@ def test_invalid_alliance(override: str, message: str) -> None:
 
 
 def test_distribution_key_must_be_positive() -> None:
-    with pytest.raises(ScenarioError, match=r"world.alliances\[0\].burden_sharing: the distribution key needs"):
+    key_error = r"world.alliances\[0\].burden_sharing: the distribution key needs"
+    with pytest.raises(ScenarioError, match=key_error):
         mechanism("burden-sharing", "world.alliances.0.burden_sharing.population_weight=0",
                   "world.alliances.0.burden_sharing.economy_weight=0", days=1)
 

@@ -46,8 +46,10 @@ def test_world() -> None:
     # conflict_date 23 > 0: Flee starts Gao as a town; conflicts.csv makes it a conflict zone
     assert gao["kind"] == "conflict_zone" and gao["conflict"] == 0.0
     abala = locs["Abala"]
-    assert abala["kind"] == "camp" and abala["capacity"] == 11387 and "population" not in abala
     assert abala["displaced"] == 698  # observed on day 0 (after the registration correction)
+    # capacity 11387, minus the day-0 count as Flee master does (quirk Q5)
+    assert abala["kind"] == "camp" and abala["capacity"] == 11387 - 698 and "population" not in abala
+    assert locs["Mentao"]["capacity"] == 6905  # nobody there on day 0
     assert abala["displaced_from"] == "Menaka"  # the first row defines Flee's home country
     assert "displaced" not in locs["Mentao"]  # 0 on day 0
     assert locs["Konna"]["kind"] == "town"
@@ -65,9 +67,15 @@ def test_markers_hubs_and_idp_camps() -> None:
 
 def test_capacity_below_one_is_unlimited(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
-    _edit(folder / "input_csv" / "locations.csv", lambda t: t.replace(",camp,,11387", ",camp,,0"))
-    abala = next(loc for loc in _data(folder)["world"]["locations"] if loc["id"] == "Abala")
-    assert "capacity" not in abala
+    _edit(folder / "input_csv" / "locations.csv", lambda t: t.replace(",camp,,11387", ",camp,,0")
+          .replace(",camp,,3435", ",camp,,800"))
+    imported = flee_scenario(read_flee_folder(folder))
+    locs = {loc["id"]: loc for loc in imported.data["world"]["locations"]}
+    assert "capacity" not in locs["Abala"]
+    # 800 minus the 875 people there on day 0 is below 1: unlimited too, as in Flee (with a warning)
+    assert "capacity" not in locs["Mangaize"]
+    assert any("'Mangaize': capacity 800 minus its day-0 count 875" in w.message
+               for w in imported.warnings)
 
 
 def test_every_closure_type_becomes_events() -> None:
@@ -113,6 +121,8 @@ def test_settings_map_to_parameters() -> None:
     params = _data(MALI)["parameters"]
     mv = params["movement"]
     assert (mv["max_move_speed"], mv["camp_weight"], mv["town_leave_probability"]) == (200.0, 2.0, 0.5)
+    assert mv["town_continue_probability"] == 1.0  # avoid_short_stints: True
+    assert mv["continue_same_day"] and mv["conflict_weight_decay"]
     assert (mv["capacity_scaling"], mv["camp_leave_probability"], mv["start_on_foot"]) == (1.25, 0.001,
                                                                                           True)
     assert mv["conflict_weight"] == pytest.approx(1 / math.sqrt(10))  # Flee's code default
@@ -167,7 +177,7 @@ def test_hasten_divides_populations_capacities_and_counts(tmp_path: Path) -> Non
     data = _data(folder)
     locs = {loc["id"]: loc for loc in data["world"]["locations"]}
     assert (locs["Gao"]["population"], locs["Abala"]["capacity"], locs["Abala"]["displaced"]) == (
-        8663, 1138, 69)
+        8663, 1138 - 69, 69)
     assert data["observed"]["series"][0]["count"] == pytest.approx(
         _data(MALI)["observed"]["series"][0]["count"] / 10)
 

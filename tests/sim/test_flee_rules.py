@@ -1,0 +1,54 @@
+"""The two Flee rules the importer switches on: conflict attractiveness that fades with the
+conflict's age, and forced onward travel from towns after a short stint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model import DisplacementModel
+from sim.world import Kind
+from tests.conftest import build, line_world
+
+EVENTS = [{"day": 3, "type": "conflict", "locations": ["crossing"], "intensity": 0.8},
+          {"day": 5, "type": "conflict", "locations": ["crossing"], "intensity": 0.0},
+          {"day": 8, "type": "conflict", "locations": ["crossing"], "intensity": 1.0}]
+
+
+def test_the_world_remembers_when_each_conflict_began() -> None:
+    model = DisplacementModel(build(line_world(days=12, events=EVENTS)))
+    w = model.world
+    home, crossing = w.index["home"], w.index["crossing"]
+    seen = []
+    for _ in range(12):
+        model.step()
+        seen.append(int(w.conflict_since[crossing]))
+    assert seen == [-1, -1, -1, 3, 3, -1, -1, -1, 8, 8, 8, 8]
+    assert w.conflict_since[home] == 0  # in conflict from the start
+
+
+@pytest.mark.parametrize(("fade", "expected"), [(False, 1.0), (True, 0.5)])
+def test_conflict_attractiveness_fades_with_age(fade: bool, expected: float) -> None:
+    data = line_world(days=100, parameters={
+        "movement": {"conflict_weight_decay": fade},
+        "displacement": {"spawn_decay": [1.0, 1.0, 1.0, 0.5, 0.1], "spawn_decay_interval": 30}})
+    model = DisplacementModel(build(data))
+    model.run_for(95)  # day 94: home's conflict (since day 0) is in its fourth 30-day period
+    home = model.world.index["home"]
+    assert model.movement.conflict_exponent()[home] == pytest.approx(expected)
+
+
+def test_forced_onward_travel_from_calm_towns() -> None:
+    data = line_world(parameters={"movement": {"town_continue_probability": 1.0,
+                                               "town_leave_probability": 0.5}})
+    model = DisplacementModel(build(data))
+    w = model.world
+    cont, leave = model.movement.continue_probability(), model.movement.leave_probability()
+    crossing, camp, home = w.index["crossing"], w.index["camp"], w.index["home"]
+    assert w.kind[crossing] == Kind.BORDER_CROSSING and cont[crossing] == 1.0
+    assert leave[crossing] == 0.5  # only arrivals with time to spare are forced on
+    assert cont[camp] == leave[camp]  # camps keep their own rate
+    assert cont[home] == leave[home]  # in conflict: the conflict rate already applies
+    default = DisplacementModel(build(line_world()))
+    assert np.array_equal(default.movement.continue_probability(),
+                          default.movement.leave_probability())
