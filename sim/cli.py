@@ -218,6 +218,8 @@ def backtest(
     replicates: Annotated[int, typer.Option(min=1, help="Runs per conflict (seeds 0..N-1).")] = 1,
     mode: Annotated[str, typer.Option(help="data_driven (daily totals from the camp series, as Flee) "
                     "or conflict_driven (the model predicts the totals too).")] = "data_driven",
+    rules: Annotated[str, typer.Option(help="calibrated (one set of rule values for every conflict, "
+                     "docs/flee.md) or folder (each simsetting.yml as it is).")] = "calibrated",
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory for camps.csv, "
                       "backtest.csv and one PNG per conflict.")] = Path("runs/backtest"),
     force: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
@@ -248,9 +250,12 @@ def backtest(
             bar.update(task, advance=1, description=conflict)
 
         try:
-            result = run_backtest(folders, replicates=replicates, mode=mode, on_progress=on_progress)
+            result = run_backtest(folders, replicates=replicates, mode=mode, rules=rules,
+                                  on_progress=on_progress)
         except ScenarioError as exc:
             raise _fail(str(exc)) from None
+        except ValueError as exc:  # an unknown --rules name
+            raise _fail(f"error: --rules: {exc}") from None
 
     def write(tmp: Path) -> None:
         write_backtest(result, tmp)

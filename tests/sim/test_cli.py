@@ -92,6 +92,11 @@ def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["backtest.csv", "camps.csv", "mali_cut.png"]
     again = runner.invoke(app, ["backtest", str(FIXTURE), "-o", str(out)])
     assert again.exit_code == 1 and "--force" in again.output
+    folder_rules = runner.invoke(app, ["backtest", str(FIXTURE), "--rules", "folder", "-o", str(out),
+                                       "--force"])
+    assert folder_rules.exit_code == 0, folder_rules.output
+    bad = runner.invoke(app, ["backtest", str(FIXTURE), "--rules", "best", "-o", str(tmp_path / "x")])
+    assert bad.exit_code == 1 and "rules must be one of" in bad.output
 
 
 def test_backtest_bad_folder_is_a_message(tmp_path: Path) -> None:
