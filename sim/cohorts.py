@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import IntEnum
+from functools import cache
 from typing import Self
 
 import numpy as np
@@ -52,14 +53,19 @@ class Table:
     count: np.ndarray
 
     @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        """Column names, ``count`` last (cached: tables are built many times a day)."""
+        return _columns(cls)
+
+    @classmethod
     def empty(cls) -> Self:
-        return cls(**{f.name: np.zeros(0, dtype=_dtype(f.name)) for f in fields(cls)})
+        return cls(**{name: np.zeros(0, dtype=_dtype(name)) for name in cls.columns()})
 
     def __len__(self) -> int:
         return len(self.count)
 
     def take(self, sel: np.ndarray) -> Self:
-        return type(self)(**{f.name: getattr(self, f.name)[sel] for f in fields(self)})
+        return type(self)(**{name: getattr(self, name)[sel] for name in self.columns()})
 
     def with_counts(self, count: np.ndarray) -> Self:
         out = self.take(slice(None))
@@ -71,15 +77,16 @@ class Table:
         parts = [p for p in parts if len(p)]
         if not parts:
             return cls.empty()
-        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
-                      for f in fields(cls)})
+        if len(parts) == 1:
+            return parts[0]
+        return cls(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in cls.columns()})
 
     def merged(self) -> Self:
         """Rows with equal keys summed, empty rows dropped, in a deterministic order."""
         t = self.take(self.count > 0)
         if not len(t):
             return t
-        names = [f.name for f in fields(t) if f.name != "count"]
+        names = t.columns()[:-1]
         keys, inverse = group_rows([_as_int(getattr(t, n), n) for n in names])
         counts = np.bincount(inverse, weights=t.count, minlength=len(keys[0]))
         cols = {n: _from_int(k, n) for n, k in zip(names, keys, strict=True)}
@@ -87,6 +94,12 @@ class Table:
 
     def total(self) -> int:
         return int(self.count.sum())
+
+
+@cache
+def _columns(cls: type) -> tuple[str, ...]:
+    names = [f.name for f in fields(cls) if f.name != "count"]
+    return (*names, "count")
 
 
 TICKS_PER_DAY = 16  # travel progress is kept in sixteenths of a day so that cohorts merge

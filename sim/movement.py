@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.borders import CLOSED, MANAGED
+from sim.borders import CLOSED, MANAGED, OPEN
 from sim.cohorts import (
     TICKS_PER_DAY,
     People,
@@ -101,8 +101,10 @@ class Movement:
         self.paths = candidate_paths(self.world, mv.awareness, mv.max_walk_speed, mv.start_on_foot)
         self.home_km = ReturnDistances(self.world)
         self.flows = Flows()
-        self._sums_for: np.ndarray | None = None
-        self._sums = np.zeros(0)
+        hops = (self.paths.edges >= 0).sum(axis=1)
+        # [profile, P] days from departure to the end of each path
+        self._arrival_time = self.paths.time[:, np.arange(len(hops)), hops]
+        self._restricted = np.zeros(len(hops), dtype=bool)
 
     # -- probabilities and weights -------------------------------------------------------------
 
@@ -232,44 +234,29 @@ class Movement:
 
     def _choose(self, loc: np.ndarray, wrow: np.ndarray, n: np.ndarray,
                 weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A multinomial draw over each row's candidate paths, as successive conditional binomials.
+        """One multinomial draw per row over the candidate paths out of its location.
 
-        Returns (row, path, count) for every non-zero share.
+        Returns (row, path, count) for every non-zero share; rows with no open path draw nothing.
         """
-        rng = self.model.rng
-        degree = self.paths.ptr[loc + 1] - self.paths.ptr[loc]
-        order = np.argsort(-degree, kind="stable")  # rows with most candidates first: slices, not masks
-        loc, wrow, degree = loc[order], wrow[order], degree[order]
-        start = self.paths.ptr[loc]
-        total = self._weight_sums(weights)[wrow, loc]
-        remaining = np.where(total > 0, n[order], 0)
-        rest = total.copy()
-        active = np.searchsorted(-degree, -np.arange(int(degree.max()) if len(degree) else 0), side="left")
-        rows, paths, counts = [], [], []
-        for k, a in enumerate(active.tolist()):
-            if not remaining[:a].any():
-                break
-            w = weights[wrow[:a], start[:a] + k]
-            left = rest[:a]
-            prob = np.where(left - w <= 1e-12 * total[:a], 1.0, np.minimum(w / np.maximum(left, 1e-300), 1.0))
-            x = rng.binomial(remaining[:a], prob)
-            remaining[:a] -= x
-            left -= w
-            nz = np.flatnonzero(x)
-            rows.append(order[nz])
-            paths.append(start[nz] + k)
-            counts.append(x[nz])
-        return _cat(rows), _cat(paths), _cat(counts)
-
-    def _weight_sums(self, weights: np.ndarray) -> np.ndarray:
-        """[O, N] total path weight out of each location (cached for the day's weight matrix)."""
-        if self._sums_for is not weights:
-            ptr = self.paths.ptr
-            padded = np.concatenate([weights, np.zeros((len(weights), 1))], axis=1)
-            sums = np.add.reduceat(padded, np.minimum(ptr[:-1], weights.shape[1]), axis=1)
-            self._sums = np.where(ptr[1:] > ptr[:-1], sums, 0.0)
-            self._sums_for = weights
-        return self._sums
+        p = self.paths
+        start = p.ptr[loc]
+        degree = p.ptr[loc + 1] - start
+        width = int(degree.max()) if len(loc) else 0
+        if width == 0:
+            return _cat([]), _cat([]), _cat([])
+        col = np.arange(width)
+        path = np.minimum(start[:, None] + col, len(p.end) - 1)
+        w = np.where(col < degree[:, None], weights[wrow[:, None], path], 0.0)
+        # The draw's last category takes the rounding remainder: make it each row's heaviest path.
+        r, heaviest = np.arange(len(loc)), w.argmax(axis=1)
+        path[r, heaviest], path[r, -1] = path[r, -1], path[r, heaviest]
+        w[r, heaviest], w[r, -1] = w[r, -1], w[r, heaviest]
+        total = w.sum(axis=1)
+        has_path = total > 0
+        x = self.model.rng.multinomial(np.where(has_path, n, 0),
+                                       w / np.where(has_path, total, 1.0)[:, None])
+        row, k = np.nonzero(x)
+        return row, path[row, k], x[row, k]
 
     def _travel(self, trav: Travellers, budget: np.ndarray,
                 weights: np.ndarray) -> tuple[Travellers, People]:
@@ -277,6 +264,7 @@ class Movement:
         moving_parts: list[Travellers] = []
         arrived_parts: list[People] = []
         leave_p = self.continue_probability()
+        self._restricted = self._restricted_paths()
         for _ in range(MAX_HOPS_PER_DAY):
             moving, arrived, spare = self._advance(trav, budget)
             arrived, spare = _merge_arrivals(arrived, spare)
@@ -298,72 +286,102 @@ class Movement:
             arrived_parts.append(arrived)
         return Travellers.concat(moving_parts), People.concat(arrived_parts)
 
+    def _restricted_paths(self) -> np.ndarray:
+        """[P] paths with a hop through a managed or closed gate, or along a closed road, today."""
+        p, borders = self.paths, self.model.borders
+        policy = np.append(borders.policy_codes(), OPEN)  # gate -1 (no border) reads as open
+        road_closed = (p.edges >= 0) & ~self.world.edge_open[np.maximum(p.edges, 0)]
+        return ((policy[borders.hop_gates()] != OPEN) | road_closed).any(axis=1)
+
     def _advance(self, trav: Travellers, budget: np.ndarray) -> tuple[Travellers, People, np.ndarray]:
         """Move every traveller row forward by its budget of travel days, through border gates.
 
         Returns (still travelling, arrived or stranded, spare travel time of each arrived row).
         """
-        borders, w, rng = self.model.borders, self.world, self.model.rng
         p = self.paths
-        gates = borders.hop_gates()[trav.path]
-        policy = np.append(borders.policy_codes(), 0)  # gate -1 (no border) reads as open
-        edges = p.edges[trav.path]
-        nodes = p.nodes[trav.path]
-        times = p.time[trav.profile, trav.path]
-        start = trav.progress
-        stop = start + budget
+        path = trav.path
+        times = p.time[trav.profile, path]
+        stop = trav.progress + budget
         count = trav.count.copy()
         stranded_at = np.full(len(trav), -1)
+        restricted = self._restricted[path]
+        held = self._pass_gates(trav, np.flatnonzero(restricted), times, stop, count, stranded_at)
+        # Everyone else crosses the open borders on today's stretch of their path.
+        hop_time = times[:, :-1]
+        crossed = (p.crosses[path] & ~restricted[:, None] & (trav.progress[:, None] <= hop_time + EPS)
+                   & (hop_time < stop[:, None] - EPS))
+        row, hop = np.nonzero(crossed)
+        self.flows.add(p.nodes[path[row], hop], p.nodes[path[row], hop + 1], FlowKind.CROSSING, count[row])
+
+        total = self._arrival_time[trav.profile, path]
+        arrived = (stranded_at < 0) & (stop >= total - EPS)
+        out = np.flatnonzero(arrived | (stranded_at >= 0))
+        here = np.where(arrived[out], p.end[path[out]], p.nodes[path[out], np.maximum(stranded_at[out], 0)])
+        origin = trav.origin[out]
+        people = People(loc=here, origin=origin, status=self._status_at(origin, trav.status[out], here),
+                        count=count[out])
+        spare = np.where(arrived[out], stop[out] - total[out], 0.0)
+        on = np.flatnonzero(~arrived & (stranded_at < 0))
+        where = self._last_passed(path[on], times[on], stop[on])
+        status = self._status_at(trav.origin[on], trav.status[on], where)
+        still = Travellers(origin=trav.origin[on], status=status,
+                           path=path[on], profile=trav.profile[on], progress=stop[on], count=count[on])
+        return Travellers.concat([still, *held]), people, spare
+
+    def _pass_gates(self, trav: Travellers, rows: np.ndarray, times: np.ndarray, stop: np.ndarray,
+                    count: np.ndarray, stranded_at: np.ndarray) -> list[Travellers]:
+        """Take ``rows`` (paths with a restriction today) hop by hop through today's gates.
+
+        A closed gate or road strands people before it (``stop``/``stranded_at`` are updated); a
+        managed gate lets through at most its remaining daily capacity, shared by a hypergeometric
+        draw among everyone reaching it, and the rest wait there (returned as travellers).
+        """
+        if not len(rows):
+            return []
+        borders, rng, p = self.model.borders, self.model.rng, self.paths
+        policy = np.append(borders.policy_codes(), OPEN)
+        path = trav.path[rows]
+        gates, edges, nodes = borders.hop_gates()[path], p.edges[path], p.nodes[path]
+        start, end, n = trav.progress[rows], stop[rows], count[rows]
+        stranded = np.full(len(rows), -1)
         held: list[Travellers] = []
         for k in range(p.max_hops):
-            at_node = times[:, k]
-            reach = ((edges[:, k] >= 0) & (start <= at_node + EPS) & (at_node < stop - EPS)
-                     & (stranded_at < 0))
+            at_node = times[rows, k]
+            reach = (edges[:, k] >= 0) & (start <= at_node + EPS) & (at_node < end - EPS) & (stranded < 0)
             if not reach.any():
                 continue
             gate = gates[:, k]
-            road_closed = ~w.edge_open[np.maximum(edges[:, k], 0)]
-            blocked = reach & (((gate >= 0) & (policy[gate] == CLOSED)) | road_closed)
-            stranded_at[blocked] = k
-            stop[blocked] = at_node[blocked]
-            self.flows.add(nodes[blocked, k], nodes[blocked, k + 1], FlowKind.BLOCKED, count[blocked])
-            managed = reach & ~blocked & (gate >= 0) & (policy[gate] == MANAGED)
+            road_closed = ~self.world.edge_open[np.maximum(edges[:, k], 0)]
+            blocked = reach & ((policy[gate] == CLOSED) | road_closed)
+            stranded[blocked] = k
+            end[blocked] = at_node[blocked]
+            self.flows.add(nodes[blocked, k], nodes[blocked, k + 1], FlowKind.BLOCKED, n[blocked])
+            managed = reach & ~blocked & (policy[gate] == MANAGED)
             for g in np.unique(gate[managed]):
-                rows = np.flatnonzero(managed & (gate == g))
-                demand = count[rows]
+                at_gate = np.flatnonzero(managed & (gate == g))
+                demand = n[at_gate]
                 allowed = int(borders.remaining[g])
                 if demand.sum() > allowed:  # everyone at the gate has the same chance of a place
                     passed = rng.multivariate_hypergeometric(demand, allowed)
                 else:
                     passed = demand
                 borders.remaining[g] -= int(passed.sum())
-                waiting = trav.take(rows).with_counts(demand - passed)
-                waiting.progress = at_node[rows]
+                waiting = trav.take(rows[at_gate]).with_counts(demand - passed)
+                waiting.progress = at_node[at_gate]
                 held.append(waiting)
-                count[rows] = passed
+                n[at_gate] = passed
             crossed = reach & ~blocked & (gate >= 0)
-            self.flows.add(nodes[crossed, k], nodes[crossed, k + 1], FlowKind.CROSSING, count[crossed])
-        hops = (edges >= 0).sum(axis=1)
-        total = times[np.arange(len(trav)), hops]
-        arrived = (stranded_at < 0) & (stop >= total - EPS)
-        stranded = stranded_at >= 0
-        en_route = ~arrived & ~stranded
-        here = np.where(arrived, p.end[trav.path], nodes[np.arange(len(trav)), np.maximum(stranded_at, 0)])
-        stopped = arrived | stranded
-        people = People(loc=here[stopped], origin=trav.origin[stopped],
-                        status=self._status_at(trav.origin[stopped], trav.status[stopped], here[stopped]),
-                        count=count[stopped])
-        spare = np.where(arrived, stop - total, 0.0)[stopped]
-        still = trav.take(en_route).with_counts(count[en_route])
-        still.progress = stop[en_route]
-        still.status = self._status_at(still.origin, still.status, self.position(still))
-        return Travellers.concat([still, *held]), people, spare
+            self.flows.add(nodes[crossed, k], nodes[crossed, k + 1], FlowKind.CROSSING, n[crossed])
+        stop[rows], count[rows], stranded_at[rows] = end, n, stranded
+        return held
 
     def position(self, trav: Travellers) -> np.ndarray:
         """The location each traveller row passed last (where a journey counts as being)."""
-        times = self.paths.time[trav.profile, trav.path]
-        last = np.maximum((times <= trav.progress[:, None] + EPS).sum(axis=1) - 1, 0)
-        return self.paths.nodes[trav.path, last]
+        return self._last_passed(trav.path, self.paths.time[trav.profile, trav.path], trav.progress)
+
+    def _last_passed(self, path: np.ndarray, times: np.ndarray, progress: np.ndarray) -> np.ndarray:
+        last = np.maximum((times <= progress[:, None] + EPS).sum(axis=1) - 1, 0)
+        return self.paths.nodes[path, last]
 
     def _status_at(self, origin: np.ndarray, status: np.ndarray, loc: np.ndarray) -> np.ndarray:
         """Displaced people are IDPs inside their home state and refugees outside it."""
