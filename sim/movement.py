@@ -100,11 +100,28 @@ class Movement:
         mv = self.params.movement
         self.paths = candidate_paths(self.world, mv.awareness, mv.max_walk_speed, mv.start_on_foot)
         self.home_km = ReturnDistances(self.world)
+        self.home_of = self._home_keys()
         self.flows = Flows()
         hops = (self.paths.edges >= 0).sum(axis=1)
         # [profile, P] days from departure to the end of each path
         self._arrival_time = self.paths.time[:, np.arange(len(hops)), hops]
         self._restricted = np.zeros(len(hops), dtype=bool)
+
+    def _home_keys(self) -> np.ndarray:
+        """[N] the home location displaced people are kept under, by their real home.
+
+        Only returns read a displaced person's home location; everything else (status, route
+        weights, every output) reads its state. Without returns, displaced cohorts are therefore
+        keyed by one location per state, which merges rows that would otherwise differ only by
+        home (many on Flee folders, where returns are off) without changing any result.
+        """
+        w = self.world
+        if self.params.returns.enabled:
+            return np.arange(w.n)
+        states, first = np.unique(w.state_of, return_index=True)
+        representative = np.zeros(len(w.state_ids), dtype=np.int64)
+        representative[states] = first
+        return representative[w.state_of]
 
     # -- probabilities and weights -------------------------------------------------------------
 
@@ -176,6 +193,7 @@ class Movement:
         m = self.model
         m.borders.start_day()
         people = m.people
+        people.origin = np.where(DISPLACED[people.status], self.home_of[people.origin], people.origin)
         leaving_home = self._start_returns(people, day)
         sheltered = np.bincount(people.loc, weights=people.count * SHELTERED[people.status],
                                 minlength=self.world.n)
@@ -223,7 +241,7 @@ class Movement:
         self.flows.add(at.loc[src][~fled], ends[~fled], FlowKind.ONWARD, n[~fled])
         walk = WALK_FIRST if self.params.movement.start_on_foot else RIDE
         travellers = Travellers(
-            origin=at.origin[src],
+            origin=self.home_of[at.origin[src]],
             status=np.where(fled, Status.IDP, at.status[src]).astype(np.int64),
             path=path,
             profile=np.where(fled, walk, RIDE).astype(np.int64),

@@ -142,3 +142,33 @@ def test_aid_lowers_onward_movement() -> None:
     onward = [run_model(d).recorder.flows_table().query("kind == 'onward' and from_location == 'camp'")
               ["count"].sum() for d in (base, aided)]
     assert onward[1] < 0.7 * onward[0]
+
+
+def two_homes(returns: bool) -> dict:
+    """line_world with a second place in conflict in XAR, so displaced people have two homes."""
+    data = line_world(days=20, parameters={"returns": {"enabled": returns, "safe_days": 100}})
+    data["world"]["locations"].append({"id": "village", "state": "XAR", "population": 5_000,
+                                       "lat": 1.0, "lon": 0.5, "conflict": 1.0})
+    data["world"]["routes"].append({"from": "village", "to": "crossing", "km": 80})
+    return data
+
+
+def displaced_homes(model) -> set[str]:
+    homes = [(model.people.origin, model.people.status), (model.travellers.origin, model.travellers.status)]
+    ids = model.world.ids
+    return {ids[o] for origin, status in homes
+            for o in origin[np.isin(status, (Status.IDP, Status.REFUGEE))].tolist()}
+
+
+def test_without_returns_displaced_people_are_kept_by_home_state() -> None:
+    """Only returns read a displaced person's home location; without them one cohort per home
+    state holds everyone from that state, and nothing by state changes."""
+    def check(model) -> None:
+        assert model.total_people() == 15_000
+        fled = 15_000 - model.people.count[model.people.status == Status.RESIDENT].sum()
+        assert model.recorder.stock_cube()[0, :, Status.IDP:Status.REFUGEE + 1].sum() == fled
+
+    model = run_model(two_homes(returns=False), check)
+    assert displaced_homes(model) == {"home"}  # one location stands for XAR
+    assert model.recorder.totals["refugees"] > 0
+    assert displaced_homes(run_model(two_homes(returns=True))) == {"home", "village"}
