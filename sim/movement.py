@@ -12,7 +12,7 @@ Flee's published rule set (docs/model.md), applied to cohorts instead of individ
    policy (closed: stopped and stranded before the border; managed: a daily capacity, the rest
    wait); arrivals with travel time to spare may decide again the same day.
 
-Every draw is binomial, multinomial (as conditional binomials) or hypergeometric on integer
+Every draw is binomial, multinomial or hypergeometric on integer
 counts, so nobody is created or lost.
 """
 
