@@ -36,10 +36,6 @@ class Paths:
     def max_hops(self) -> int:
         return self.edges.shape[1]
 
-    def total_time(self, profile: np.ndarray, path: np.ndarray) -> np.ndarray:
-        hops = (self.edges[path] >= 0).sum(axis=1)
-        return self.time[profile, path, hops]
-
 
 def candidate_paths(world: World, awareness: int, walk_speed: float, start_on_foot: bool) -> Paths:
     """Every simple path of 1..awareness hops from every location, sorted by start."""
