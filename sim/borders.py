@@ -140,7 +140,8 @@ class Borders:
         return POLICY_NAMES[self.policy[self._gate_for(u, v)]]
 
     def policy_codes(self) -> np.ndarray:
-        return np.array(self.policy, dtype=np.int8)
+        """[G+1] each gate's policy code, and a last entry OPEN that hop gate -1 (no border) reads."""
+        return np.array([*self.policy, OPEN], dtype=np.int8)
 
     def _resolve(self) -> None:
         p = self.paths
@@ -148,7 +149,6 @@ class Borders:
         rows, hops = np.nonzero(p.crosses)
         for r, k in zip(rows.tolist(), hops.tolist(), strict=True):
             hop_gate[r, k] = self._gate_for(int(p.nodes[r, k]), int(p.nodes[r, k + 1]))
-        policies = np.array([*self.policy, OPEN], dtype=np.int8)  # index -1 -> OPEN
         self._hop_gate = hop_gate
-        self._path_closed = (policies[hop_gate] == CLOSED).any(axis=1)
+        self._path_closed = (self.policy_codes()[hop_gate] == CLOSED).any(axis=1)
         self._dirty = False

@@ -105,7 +105,6 @@ class Movement:
         hops = (self.paths.edges >= 0).sum(axis=1)
         # [profile, P] days from departure to the end of each path
         self._arrival_time = self.paths.time[:, np.arange(len(hops)), hops]
-        self._restricted = np.zeros(len(hops), dtype=bool)
 
     def _home_keys(self) -> np.ndarray:
         """[N] the home location displaced people are kept under, by their real home.
@@ -193,7 +192,8 @@ class Movement:
         m = self.model
         m.borders.start_day()
         people = m.people
-        people.origin = np.where(DISPLACED[people.status], self.home_of[people.origin], people.origin)
+        if not self.params.returns.enabled:
+            people.origin = np.where(DISPLACED[people.status], self.home_of[people.origin], people.origin)
         leaving_home = self._start_returns(people, day)
         sheltered = np.bincount(people.loc, weights=people.count * SHELTERED[people.status],
                                 minlength=self.world.n)
@@ -282,9 +282,9 @@ class Movement:
         moving_parts: list[Travellers] = []
         arrived_parts: list[People] = []
         leave_p = self.continue_probability()
-        self._restricted = self._restricted_paths()
+        restricted = self._restricted_paths()
         for _ in range(MAX_HOPS_PER_DAY):
-            moving, arrived, spare = self._advance(trav, budget)
+            moving, arrived, spare = self._advance(trav, budget, restricted)
             arrived, spare = _merge_arrivals(arrived, spare)
             moving_parts.append(moving)
             spare_left = spare > EPS
@@ -299,7 +299,7 @@ class Movement:
             if not len(trav):
                 break
         else:  # still time to spare after many hops: they stop where they are for today
-            moving, arrived, _ = self._advance(trav, np.zeros(len(trav)))
+            moving, arrived, _ = self._advance(trav, np.zeros(len(trav)), restricted)
             moving_parts.append(moving)
             arrived_parts.append(arrived)
         return Travellers.concat(moving_parts), People.concat(arrived_parts)
@@ -307,12 +307,13 @@ class Movement:
     def _restricted_paths(self) -> np.ndarray:
         """[P] paths with a hop through a managed or closed gate, or along a closed road, today."""
         p, borders = self.paths, self.model.borders
-        policy = np.append(borders.policy_codes(), OPEN)  # gate -1 (no border) reads as open
         road_closed = (p.edges >= 0) & ~self.world.edge_open[np.maximum(p.edges, 0)]
-        return ((policy[borders.hop_gates()] != OPEN) | road_closed).any(axis=1)
+        return ((borders.policy_codes()[borders.hop_gates()] != OPEN) | road_closed).any(axis=1)
 
-    def _advance(self, trav: Travellers, budget: np.ndarray) -> tuple[Travellers, People, np.ndarray]:
-        """Move every traveller row forward by its budget of travel days, through border gates.
+    def _advance(self, trav: Travellers, budget: np.ndarray,
+                 restricted_paths: np.ndarray) -> tuple[Travellers, People, np.ndarray]:
+        """Move every traveller row forward by its budget of travel days, through border gates
+        (``restricted_paths``: today's paths with a managed or closed gate or a closed road).
 
         Returns (still travelling, arrived or stranded, spare travel time of each arrived row).
         """
@@ -322,7 +323,7 @@ class Movement:
         stop = trav.progress + budget
         count = trav.count.copy()
         stranded_at = np.full(len(trav), -1)
-        restricted = self._restricted[path]
+        restricted = restricted_paths[path]
         held = self._pass_gates(trav, np.flatnonzero(restricted), times, stop, count, stranded_at)
         # Everyone else crosses the open borders on today's stretch of their path.
         hop_time = times[:, :-1]
@@ -357,7 +358,7 @@ class Movement:
         if not len(rows):
             return []
         borders, rng, p = self.model.borders, self.model.rng, self.paths
-        policy = np.append(borders.policy_codes(), OPEN)
+        policy = borders.policy_codes()
         path = trav.path[rows]
         gates, edges, nodes = borders.hop_gates()[path], p.edges[path], p.nodes[path]
         start, end, n = trav.progress[rows], stop[rows], count[rows]
