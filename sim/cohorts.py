@@ -53,9 +53,10 @@ class Table:
     count: np.ndarray
 
     @classmethod
+    @cache
     def columns(cls) -> tuple[str, ...]:
         """Column names, ``count`` last (cached: tables are built many times a day)."""
-        return _columns(cls)
+        return (*(f.name for f in fields(cls) if f.name != "count"), "count")
 
     @classmethod
     def empty(cls) -> Self:
@@ -77,8 +78,6 @@ class Table:
         parts = [p for p in parts if len(p)]
         if not parts:
             return cls.empty()
-        if len(parts) == 1:
-            return parts[0]
         return cls(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in cls.columns()})
 
     def merged(self) -> Self:
@@ -94,12 +93,6 @@ class Table:
 
     def total(self) -> int:
         return int(self.count.sum())
-
-
-@cache
-def _columns(cls: type) -> tuple[str, ...]:
-    names = [f.name for f in fields(cls) if f.name != "count"]
-    return (*names, "count")
 
 
 TICKS_PER_DAY = 16  # travel progress is kept in sixteenths of a day so that cohorts merge
