@@ -31,9 +31,10 @@ DTYPES: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class Run:
-    """One run directory's tables and manifest."""
+    """One run's tables and manifest; ``path`` is its run directory (None for a run kept in
+    memory, as ``sim.run_scenario`` returns it)."""
 
-    path: Path
+    path: Path | None
     manifest: dict[str, Any]
     stocks: pd.DataFrame
     states: pd.DataFrame
@@ -60,6 +61,15 @@ def load_run(path: str | Path) -> Run:
 
 def _read(file: Path, dtypes: dict[str, str]) -> pd.DataFrame:
     df = pd.read_csv(file, dtype=dtypes, keep_default_na=False, na_values={"capacity": [""]})
+    return _parse_dates(df)
+
+
+def typed_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A run's tables as the model builds them, typed exactly as ``load_run`` types them."""
+    return {name: _parse_dates(tables[name].astype(dtypes)) for name, dtypes in DTYPES.items()}
+
+
+def _parse_dates(df: pd.DataFrame) -> pd.DataFrame:
     if "date" in df.columns:
-        df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+        df["date"] = pd.to_datetime(df["date"].astype(str), format="%Y-%m-%d")
     return df

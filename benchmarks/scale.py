@@ -73,7 +73,7 @@ def synthetic_world(n_locations: int, population: int, seed: int = 0) -> dict[st
 def run_one(n_locations: int, population: int) -> dict[str, Any]:
     from sim.model import DisplacementModel
     from sim.scenario import parse_scenario
-    from sim.scenario_errors import SourceMap
+    from sim.scenario.errors import SourceMap
 
     data = synthetic_world(n_locations, population)
     t0 = time.perf_counter()
@@ -91,7 +91,7 @@ def run_one(n_locations: int, population: int) -> dict[str, Any]:
         "tables_s": round(t3 - t2, 2), "total_s": round(t3 - t0, 2),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "person_days_per_s": round(population * DAYS / (t2 - t1)),
-        "cohort_rows_end": len(model.people) + len(model.travellers),
+        "cohort_rows_end": len(model.population.people) + len(model.population.travellers),
         "displaced_end": model.recorder.totals["refugees"] + model.recorder.totals["idps"],
         "conserved": model.total_people() == population,
         "table_rows": {k: len(v) for k, v in tables.items()},

@@ -2,22 +2,24 @@
 
     python benchmarks/vs_flee.py [FOLDER ...] [--hasten N] [--jobs N] [--out DIR] [--flee-venv DIR]
 
-With no FOLDER, the nine folders under /work/shared/data/flee (or $ALLYSIM_FLEE_DATA) are
-raced. The script creates (once) a separate virtualenv with Flee 3.1 from PyPI
+With no FOLDER, the nine conflicts under $ALLYSIM_FLEE_DATA (default: ``data/flee`` in the
+current directory) are raced; each is a Flee conflict folder such as FabFlee's
+``config_files/flee3_validation/SWEEP/<conflict>`` with a ``simsetting.yml`` (docs/flee.md says
+where they come from). The script creates (once) a separate virtualenv with Flee 3.1 from PyPI
 (``pip install --no-deps flee==3.1`` plus numpy pandas pyyaml beartype matplotlib networkx; Flee's
 MPI and coupling extras are not needed), then for each conflict runs Flee and allysim one after
 the other, each in a fresh child process:
 
 * Flee through benchmarks/flee_driver.py (Flee's daily loop over its own API; the wheel ships no
   run script), with the folder's simsetting.yml;
-* allysim through this script (``--child``): the folder imported with sim/flee_import.py and run
+* allysim through this script (``--child``): the folder imported with sim/flee/convert.py and run
   in data_driven mode with the calibrated rule values of ``allysim backtest`` (``--rules folder``:
   the folder's settings as they are), as docs/flee.md describes.
 
 For both it prints wall seconds (reading the folder + simulating; interpreter start and imports
 excluded), peak memory (the child's maximum resident set size), agent-days per second (Flee:
 agents alive summed over days; allysim: displaced people summed over days, the same quantity)
-and the ARD and rescaled ARD (sim/ard.py) against the same observed series, plus the speed
+and the ARD and rescaled ARD (sim/flee/ard.py) against the same observed series, plus the speed
 ratio Flee wall / allysim wall. Results are also written to DIR/race.csv and DIR/race.md.
 With ``--jobs 2`` two conflicts are raced at once (on a 2-core machine, one per core); within a
 conflict Flee and allysim still run one after the other.
@@ -36,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = ROOT / "benchmarks" / "flee_driver.py"
-DATA = Path(os.environ.get("ALLYSIM_FLEE_DATA", "/work/shared/data/flee"))
+DATA_ENV = "ALLYSIM_FLEE_DATA"  # folder holding the conflict folders (default: ./data/flee)
 # Longest Flee run first, so that --jobs 2 keeps both workers busy to the end.
 CONFLICTS = ["ssudan2016", "mali2017_adm1", "car2013", "ssudan2013", "venezuela2022", "tigray2020",
              "nigeria2022_adm2", "nigeria2016", "mali2012"]
@@ -46,6 +48,21 @@ CONFLICTS = ["ssudan2016", "mali2017_adm1", "car2013", "ssudan2013", "venezuela2
 # Flee baseline figures of the notes run nigeria2016.
 HASTEN = {"nigeria2016": 10, "venezuela2022": 10}
 FLEE_PACKAGES = ["numpy", "pandas", "pyyaml", "beartype", "matplotlib", "networkx"]
+
+
+def default_folders() -> list[Path]:
+    """The nine conflicts under $ALLYSIM_FLEE_DATA (or ./data/flee); exits with a clear message
+    when that folder or one of the conflicts is missing."""
+    env = os.environ.get(DATA_ENV)
+    data = Path(env or "data/flee")
+    hint = (f"pass Flee conflict folders as arguments, or set {DATA_ENV} to the folder holding "
+            f"{', '.join(CONFLICTS)} (docs/flee.md says where they come from)")
+    if not data.is_dir():
+        source = f"${DATA_ENV}" if env else f"the default; ${DATA_ENV} is not set"
+        sys.exit(f"error: no Flee data folder {data.resolve()} ({source}); {hint}")
+    if missing := [name for name in CONFLICTS if not (data / name).is_dir()]:
+        sys.exit(f"error: {data} lacks {', '.join(missing)}; {hint}")
+    return [data / name for name in CONFLICTS]
 
 
 def ensure_flee_venv(venv: Path) -> Path:
@@ -81,9 +98,9 @@ def run_child(cmd: list[str], out_dir: Path) -> tuple[dict, float]:
 
 
 def allysim_child(folder: str, hasten: int, seed: int, rules: str) -> None:
-    from sim.backtest import calibration, observed_camps
-    from sim.cohorts import Status
-    from sim.flee_import import load_flee_scenario
+    from sim.core.cohorts import Status
+    from sim.flee.backtest import calibration, observed_camps
+    from sim.flee.convert import load_flee_scenario
     from sim.model import DisplacementModel
 
     t0 = time.perf_counter()
@@ -96,7 +113,7 @@ def allysim_child(folder: str, hasten: int, seed: int, rules: str) -> None:
     counts, people = [], []
     while model.running:
         model.step()
-        occ = model.occupancy[idx]
+        occ = model.population.occupancy[idx]
         counts.append((occ[:, Status.IDP] + occ[:, Status.REFUGEE]).tolist())
         people.append(model.recorder.totals["idps"] + model.recorder.totals["refugees"])
     t2 = time.perf_counter()
@@ -111,8 +128,9 @@ def observed(folder: Path, camps: list[str], days: int, hasten: int):
     """The observed series of ``camps`` as Flee reads them, counts divided by ``hasten``."""
     import numpy as np
 
-    from sim.flee_folder import read_flee_folder
-    from sim.observed import corrected_series, interpolate
+    from sim.core.observed import interpolate
+    from sim.flee.folder import read_flee_folder
+    from sim.flee.series import corrected_series
 
     series = corrected_series(read_flee_folder(folder))
     t = np.arange(days)
@@ -122,7 +140,7 @@ def observed(folder: Path, camps: list[str], days: int, hasten: int):
 def measure(result: dict, rss: float, folder: Path, hasten: int) -> dict:
     import numpy as np
 
-    from sim.ard import scores
+    from sim.flee.ard import scores
 
     sim = np.array(result["counts"])
     obs = observed(folder, result["camps"], len(sim), hasten)
@@ -135,7 +153,9 @@ def measure(result: dict, rss: float, folder: Path, hasten: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folders", nargs="*", type=Path)
+    ap.add_argument("folders", nargs="*", type=Path, metavar="FOLDER",
+                    help=f"Flee conflict folders; default: the nine conflicts under ${DATA_ENV} "
+                    "(default: data/flee in the current directory)")
     ap.add_argument("--hasten", type=int, default=None, help="divide populations and counts by N in "
                     "both models (Flee's optimisations.hasten); default: 10 for the large or long "
                     f"conflicts ({', '.join(HASTEN)}), else 1")
@@ -152,7 +172,10 @@ def main() -> None:
     if args.child:
         allysim_child(args.child, args.hasten, args.seed, args.rules)
         return
-    folders = args.folders or [DATA / name for name in CONFLICTS]
+    # Absolute paths: the child processes run in the project's root, not the caller's directory.
+    folders = [f.resolve() for f in (args.folders or default_folders())]
+    if missing := [str(f) for f in folders if not (f / "input_csv").is_dir()]:
+        sys.exit("error: not a Flee conflict folder (no input_csv/): " + ", ".join(missing))
     flee_python = ensure_flee_venv(args.flee_venv)
     args.out.mkdir(parents=True, exist_ok=True)
     header = (f"{'conflict':<17} {'model':<8} {'hasten':>6} {'wall s':>8} {'peak MB':>8} "

@@ -1,1 +1,37 @@
-"""allysim: agent-based simulation of alliance-driven displacement (Mesa)."""
+"""allysim: agent-based simulation of alliance-driven displacement (Mesa).
+
+The Python API (docs/api.md)::
+
+    import sim
+    scenario = sim.load_scenario("scenarios/kosovo-1999.yaml", ["parameters.movement.awareness=2"])
+    run = sim.run_scenario(scenario, seed=3)       # tables in memory, typed as analysis.load_run
+    model = sim.DisplacementModel(scenario)        # or step the Mesa model yourself
+
+Names are loaded on first use, so importing one layer (``sim.scenario``, ``sim.core``) does not
+load the others.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module, metadata
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.app.runner import run_scenario
+    from sim.loading import load_scenario
+    from sim.model import DisplacementModel
+
+__all__ = ["DisplacementModel", "__version__", "load_scenario", "run_scenario"]
+_EXPORTS = {"DisplacementModel": "sim.model", "load_scenario": "sim.loading",
+            "run_scenario": "sim.app.runner"}
+
+try:
+    __version__ = metadata.version("allysim")
+except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

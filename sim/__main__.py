@@ -1,5 +1,5 @@
 """Run the command line: python -m sim."""
 
-from sim.cli import main
+from sim.app.cli import main
 
 main()

@@ -1,52 +1,63 @@
-"""The Mesa agents: states, locations and the civilian population at each location.
+"""The Mesa agents: states, alliances, locations and the civilian population at each location.
 
-Agents carry identity and, through the decision layer, choices; the numbers they expose are
-read from (and written to) the world's arrays and the cohort table, so the daily rules stay
+Agents carry identity and, through the decision layer (sim/decisions/), choices; the numbers
+they expose are read from the world's arrays and the cohort tables, so the daily rules stay
 vectorised while the dashboard and analysts can still ask an agent about itself.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 import mesa
 import numpy as np
 from mesa.discrete_space import Cell, FixedAgent
 
-from sim.aid_programme import AidProgramme
-from sim.border_security import BorderSecurity
-from sim.burden_sharing import BurdenSharing
-from sim.cohorts import Status
-from sim.evacuation import Evacuation
-from sim.free_movement import FreeMovement
-from sim.intervention import Intervention
-from sim.state_decisions import StateDecisions
-from sim.world import Kind
+from sim.core.borders import Borders
+from sim.core.cohorts import Status
+from sim.core.context import Context
+from sim.core.population import Population
+from sim.core.world import Kind, World
+from sim.decisions.aid import AidProgramme
+from sim.decisions.border_security import BorderSecurity
+from sim.decisions.burden_sharing import BurdenSharing
+from sim.decisions.deterrence import Defender
+from sim.decisions.evacuation import Evacuation
+from sim.decisions.free_movement import FreeMovement
+from sim.decisions.instrument import Bloc, Instrument
+from sim.decisions.intervention import Intervention
+from sim.decisions.state_decisions import StateDecisions
+from sim.scenario.decisions import AllianceSpec
+from sim.scenario.schema import StateSpec
 
-if TYPE_CHECKING:
-    from sim.decision_spec import AllianceSpec
-    from sim.model import DisplacementModel
-    from sim.scenario import StateSpec
+
+class Host(Protocol):
+    """What agents read of the model that holds them (sim/model.py's DisplacementModel)."""
+
+    world: World
+    population: Population
+    borders: Borders
+    context: Context
+
+    @property
+    def day(self) -> int: ...
 
 
 class State(mesa.Agent):
     """A sovereign state: controls entry at its borders, decides on asylum and resettlement."""
 
-    model: DisplacementModel
+    model: Host
 
-    def __init__(self, model: DisplacementModel, index: int, spec: StateSpec):
+    def __init__(self, model: Host, index: int, spec: StateSpec):
         super().__init__(model)
         self.index = index
         self.code = spec.id
         self.name = spec.name or spec.id
-        self.decisions = StateDecisions(self, spec.policy)
+        self.decisions = StateDecisions(index, spec.id, spec.policy, model.context)
 
     def decide(self) -> None:
         """Today's decisions: border review, resettlement deliveries."""
         self.decisions.step(self.model.day)
-
-    def log(self, kind: str, target: str, detail: dict[str, Any]) -> None:
-        self.model.log_decision(kind, self.code, target, detail)
 
     @property
     def entry_policy(self) -> str:
@@ -55,36 +66,48 @@ class State(mesa.Agent):
 
     @property
     def refugees_hosted(self) -> int:
-        occ = self.model.occupancy
-        return int(occ[self.model.world.state_of == self.index, Status.REFUGEE].sum())
+        occupancy = self.model.population.occupancy
+        return int(occupancy[self.model.world.state_of == self.index, Status.REFUGEE].sum())
 
 
 class Alliance(mesa.Agent):
     """An alliance of states: deliberates by its decision rule and uses its instruments."""
 
-    model: DisplacementModel
+    model: Host
 
-    def __init__(self, model: DisplacementModel, spec: AllianceSpec):
+    def __init__(self, model: Host, spec: AllianceSpec):
         super().__init__(model)
         self.spec = spec
         self.code = spec.id
         self.name = spec.name or spec.id
         index = model.world.state_index
-        self.members = np.array([index[m] for m in spec.members], dtype=np.int64)
-        self.willingness = np.array([spec.willingness.get(m, spec.default_willingness)
-                                     for m in spec.members])
-        self.intervention = Intervention(self, spec.intervention) if spec.intervention else None
+        self.bloc = Bloc(code=spec.id,
+                         members=np.array([index[m] for m in spec.members], dtype=np.int64),
+                         willingness=np.array([spec.willingness.get(m, spec.default_willingness)
+                                               for m in spec.members]),
+                         decision_rule=spec.decision_rule, required_share=spec.required_share())
+        ctx = model.context
+        self.intervention = Intervention(self.bloc, spec.intervention, ctx) if spec.intervention else None
         builders = ((spec.burden_sharing, BurdenSharing), (spec.border_security, BorderSecurity),
                     (spec.aid, AidProgramme), (spec.evacuation, Evacuation),
                     (spec.free_movement, FreeMovement))
-        self.instruments: list[Any] = [cls(self, s) for s, cls in builders if s is not None]
+        self.instruments: list[Instrument] = [cls(self.bloc, s, ctx) for s, cls in builders if s is not None]
         if self.intervention is not None:
             self.instruments.insert(0, self.intervention)
+
+    @property
+    def members(self) -> np.ndarray:
+        return self.bloc.members
 
     def decide(self) -> None:
         """Today's decisions, instrument by instrument."""
         for instrument in self.instruments:
             instrument.step(self.model.day)
+
+    def defender(self) -> Defender | None:
+        """Its collective-defence commitment, if it has one."""
+        defence = self.spec.collective_defence
+        return Defender(self.members, defence.deterrence, self.respond_to_attack) if defence else None
 
     def respond_to_attack(self, member: str, day: int) -> None:
         """Collective defence: an attack on a member starts the response without deliberation."""
@@ -92,16 +115,13 @@ class Alliance(mesa.Agent):
         if defence and defence.respond and self.intervention and self.intervention.spec.target == member:
             self.intervention.respond_now(day)
 
-    def log(self, kind: str, target: str, detail: dict[str, Any]) -> None:
-        self.model.log_decision(kind, self.code, target, detail)
-
 
 class Location(FixedAgent):
     """A town, camp, crossing or hub: a node of the road network."""
 
-    model: DisplacementModel
+    model: Host
 
-    def __init__(self, model: DisplacementModel, index: int, cell: Cell):
+    def __init__(self, model: Host, index: int, cell: Cell):
         super().__init__(model)
         self.index = index
         self.cell = cell
@@ -133,20 +153,20 @@ class Location(FixedAgent):
 
 
 class CivilianPopulation(FixedAgent):
-    """Everyone staying at one location; the counts live in the model's cohort table."""
+    """Everyone staying at one location; the counts live in the population's cohort tables."""
 
-    model: DisplacementModel
+    model: Host
 
-    def __init__(self, model: DisplacementModel, location: Location):
+    def __init__(self, model: Host, location: Location):
         super().__init__(model)
         self.location = location
         self.cell = location.cell
 
     def counts(self) -> dict[str, int]:
         """People here by status at the end of the last day."""
-        row = self.model.occupancy[self.location.index]
+        row = self.model.population.occupancy[self.location.index]
         return {s.label: int(row[s]) for s in Status}
 
     @property
     def present(self) -> int:
-        return int(np.sum(self.model.occupancy[self.location.index]))
+        return int(np.sum(self.model.population.occupancy[self.location.index]))

@@ -1,14 +1,15 @@
 """DisplacementModel: one Mesa model, one step per simulated day.
 
 A day runs in a fixed order (docs/architecture.md):
-1. scripted events due today; 2. conflict bookkeeping; 3-4. state and alliance decisions;
-5. movement (sim/movement.py); 6. returns (part of movement); 7. recording (sim/recorder.py).
+1. scripted events due today (sim/effects.py); 2. endogenous conflict onsets; 3. negotiation
+tracks; 4. conflict bookkeeping; 5. state decisions; 6. alliance decisions; 7. data-driven
+displacement, when the scenario follows observed counts; 8. movement, returns included
+(sim/core/movement.py); 9. recording (sim/core/recorder.py) and the Mesa DataCollector.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 import mesa
@@ -17,64 +18,68 @@ import numpy as np
 from mesa.datacollection import DataCollector
 from mesa.discrete_space import Network
 
+from sim import effects
 from sim.agents import Alliance, CivilianPopulation, Location, State
-from sim.borders import Borders
-from sim.cohorts import N_STATUS, People, Returning, Status, Travellers
-from sim.deterrence import ConflictOnsets
-from sim.events import RestoreBorders, ScriptedEvent
-from sim.movement import Movement
-from sim.negotiations import NegotiationTrack
-from sim.recorder import Recorder
+from sim.core.borders import Borders
+from sim.core.cohorts import People, Status
+from sim.core.context import Clock, Context, EventLog
+from sim.core.flows import Flows
+from sim.core.movement import Movement
+from sim.core.population import Population
+from sim.core.recorder import Recorder
+from sim.core.routes import candidate_paths
+from sim.core.spawning import DataDrivenSpawner
+from sim.core.world import World
+from sim.decisions.deterrence import ConflictOnsets
+from sim.decisions.negotiations import NegotiationTrack
 from sim.scenario import Scenario
-from sim.spawning import make_spawner
-from sim.world import World
-
-Scheduled = ScriptedEvent | RestoreBorders
 
 
 class DisplacementModel(mesa.Model):
-    """States, locations and civilian populations responding to conflict and policy events."""
+    """States, alliances, locations and civilian populations responding to conflict and policy.
+
+    ``rng`` overrides the scenario's seed (blank or None: the scenario's).
+    """
 
     def __init__(self, spec: Scenario, rng: int | str | None = None):
         seed = spec.seed if rng is None or str(rng).strip() == "" else int(rng)
         super().__init__(rng=seed)
         self.spec = spec
         self.seed = seed
-        self.day = -1
-        self.world = World(spec)
-        w = self.world
+        self.clock = Clock(spec.start_date)
+        self.world = w = World(spec)
         graph = nx.Graph()
         graph.add_nodes_from(range(w.n))
         graph.add_edges_from(zip(w.edge_u.tolist(), w.edge_v.tolist(), strict=True))
         layout = {i: (float(w.lon[i]), float(w.lat[i])) for i in range(w.n)}
         self.grid = Network(graph, random=self.random, layout=layout)
+        mv = spec.parameters.movement
+        self.paths = candidate_paths(w, mv.awareness, mv.max_walk_speed, mv.start_on_foot)
+        self.population = Population(w, self._initial_people())
+        self.borders = Borders(w, spec, self.paths)
+        self.flows = Flows()
+        self.log = EventLog()
+        self.context = Context(w, self.borders, self.population, self.flows, self.log, self.clock, self.rng)
+
         self.states = [State(self, i, s) for i, s in enumerate(spec.world.states)]
-        self.state_population = np.array([
-            s.population if s.population is not None else int(w.population0[w.state_of == i].sum())
-            for i, s in enumerate(spec.world.states)], dtype=np.int64)
-        self.state_economy = np.array([s.economy for s in spec.world.states])
-        self.state_fulfilment = np.array([s.policy.relocation_fulfilment for s in spec.world.states])
         self.locations = [Location(self, i, self.grid[i]) for i in range(w.n)]
         self.populations = [CivilianPopulation(self, loc) for loc in self.locations]
-
-        self.people = self._initial_people()
-        self.travellers = Travellers.empty()
-        self.returning = Returning.empty()
-        self.occupancy = np.zeros((w.n, N_STATUS), dtype=np.int64)
-        self.movement = Movement(self)
-        self.spawner = make_spawner(self)  # data_driven displacement (sim/spawning.py), else None
-        self.borders = Borders(w, spec, self.movement.paths)
-        self.event_log: list[dict[str, Any]] = []
-        self._origin = "agent"
+        self.spawner = (DataDrivenSpawner(w, self.population, spec, self.rng)
+                        if spec.parameters.displacement.mode == "data_driven" else None)
+        self.movement = Movement(w, self.paths, self.borders, spec.parameters, self.population,
+                                 self.flows, self.rng, self.spawner)
         self.alliances = [Alliance(self, a) for a in spec.world.alliances]
         conflicts = {c.id: c for c in spec.world.conflicts}
-        self.negotiations = [NegotiationTrack(self, n, conflicts[n.conflict])
+        self.negotiations = [NegotiationTrack(n, conflicts[n.conflict], self.context)
                              for n in spec.world.negotiations]
-        self.onsets = ConflictOnsets(self)
-        self._due: dict[int, list[Scheduled]] = defaultdict(list)
-        for event in spec.events:
-            self._due[event.day].append(event)
-        self.recorder = Recorder(self)
+        risk = np.array([s.conflict_risk for s in spec.world.states])
+        defenders = [d for a in self.alliances if (d := a.defender()) is not None]
+        self.onsets = ConflictOnsets(risk, spec.parameters.conflict, defenders, self.context)
+        self.agenda = effects.Agenda(spec.events)
+        self.stage = effects.Stage(self.context, self.agenda, self.negotiations,
+                                   {a.code: a.intervention for a in self.alliances if a.intervention},
+                                   conflicts)
+        self.recorder = Recorder(self.context, self.paths)
         self.datacollector = DataCollector(model_reporters={
             "Refugees": lambda m: m.recorder.totals["refugees"],
             "IDPs": lambda m: m.recorder.totals["idps"],
@@ -101,58 +106,53 @@ class DisplacementModel(mesa.Model):
     # -- time ------------------------------------------------------------------------------------
 
     @property
+    def day(self) -> int:
+        """The last simulated day (-1 before the first step)."""
+        return self.clock.day
+
+    @property
     def date(self) -> dt.date:
         """Calendar date of the last simulated day (start_date before the first step)."""
-        return self.spec.start_date + dt.timedelta(days=max(self.day, 0))
+        return self.clock.date
 
     def step(self) -> None:
         """Simulate one day."""
-        self.day = self.steps - 1
-        for item in self._due.pop(self.day, []):
-            self.apply(item, origin="scenario")
-        self.onsets.step(self.day)
+        day = self.clock.day = self.steps - 1
+        for item in self.agenda.pop(day):
+            self.apply(item)
+        self.onsets.step(day)
         for track in self.negotiations:
-            track.step(self.day)
-        self.world.note_conflict(self.day)
+            track.step(day)
+        self.world.note_conflict(day)
         self.agents_by_type[State].shuffle_do("decide")
         if self.alliances:
             self.agents_by_type[Alliance].shuffle_do("decide")
         if self.spawner is not None:
-            self.spawner.step(self.day)
-        self.movement.step(self.day)
-        self.recorder.record(self.day)
+            self.spawner.step(day)
+        self.movement.step(day)
+        self.recorder.record(day)
         self.datacollector.collect(self)
-        if self.day + 1 >= self.spec.days:
+        if day + 1 >= self.spec.days:
             self.running = False
 
-    # -- events ----------------------------------------------------------------------------------
-
-    def apply(self, event: Scheduled, origin: str) -> None:
-        """Apply an event now and log it (origin: 'scenario' or 'agent').
+    def apply(self, item: effects.Due) -> None:
+        """Apply a scripted event (or a scheduled end of one) now, and log it as the scenario's.
 
         A scripted event that makes an agent act (a forced intervention phase, say) is logged by
-        the agent, with this origin.
+        the agent, with origin ``scenario``.
         """
-        self._origin = origin
-        try:
-            for row in event.apply(self):
-                self.event_log.append({"day": self.day, "type": event.type, "origin": origin, **row})
-        finally:
-            self._origin = "agent"
+        with self.log.scripted():
+            rows = effects.apply(item, self.stage)
+            for row in rows:
+                self.log.add(self.clock.day, item.type, row["actor"], row["target"], row["detail"])
 
-    def log_decision(self, kind: str, actor: str, target: str, detail: dict[str, Any]) -> None:
-        """Record a decision taken by an agent (a state, an alliance or a negotiation track)."""
-        self.event_log.append({"day": self.day, "type": kind, "origin": self._origin, "actor": actor,
-                               "target": target, "detail": detail})
+    # -- what is in the run ----------------------------------------------------------------------
 
-    def schedule_event_at(self, day: int, event: ScriptedEvent) -> None:
-        """Queue an event for the start of ``day`` (ignored if the run ends before)."""
-        self._due[day].append(event)
-
-    def schedule_restore(self, day: int, previous: dict) -> None:
-        """Undo a temporary border policy at the start of ``day``."""
-        self._due[day].append(RestoreBorders(previous))
+    @property
+    def event_log(self) -> list[dict[str, Any]]:
+        """Every scripted event and agent decision so far, in order (the rows of events.csv)."""
+        return self.log.rows
 
     def total_people(self) -> int:
         """Everyone in the simulation: conserved exactly from day to day."""
-        return self.people.total() + self.travellers.total() + self.returning.total()
+        return self.population.total()

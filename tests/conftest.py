@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from sim.loading import load_scenario
 from sim.model import DisplacementModel
-from sim.scenario import Scenario, load_scenario, parse_scenario
-from sim.scenario_errors import SourceMap
+from sim.scenario import Scenario, parse_scenario
+from sim.scenario.errors import SourceMap
 
 
 def line_world(**overrides: Any) -> dict[str, Any]:

@@ -9,12 +9,14 @@ import pytest
 
 from analysis import load_run
 from analysis.loading import DTYPES
-from sim.runner import run_scenario
+from sim.app.runner import run_to_directory
+
+TOY = Path(__file__).resolve().parents[2] / "scenarios" / "toy.yaml"
 
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run_scenario("scenarios/toy.yaml", tmp_path_factory.mktemp("r") / "toy", command="t").directory
+    return run_to_directory(TOY, tmp_path_factory.mktemp("r") / "toy", command="t").directory
 
 
 def test_every_documented_column_has_its_dtype(run_dir: Path) -> None:

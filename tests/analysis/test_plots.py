@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pytest
 
 from analysis import load_run
 from analysis.plots import idps_and_returnees, largest_flows, refugees_by_state
-from sim.runner import run_scenario
+from sim.app.runner import run_to_directory
+
+TOY = Path(__file__).resolve().parents[2] / "scenarios" / "toy.yaml"
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
-    d = run_scenario("scenarios/toy.yaml", tmp_path_factory.mktemp("r") / "toy", command="t").directory
+    d = run_to_directory(TOY, tmp_path_factory.mktemp("r") / "toy", command="t").directory
     return load_run(d)
 
 

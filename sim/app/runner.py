@@ -1,0 +1,149 @@
+"""One run, end to end: a scenario -> the model, day by day -> its tables, optionally written to a
+run directory with a manifest.
+
+``run_scenario`` is the Python API (tables in memory, typed as ``analysis.load_run`` types
+them); ``run_to_directory`` is what ``allysim run`` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from analysis.loading import Run, load_run, typed_tables
+from sim.app.rundir import choose_run_dir, sha256_of, write_atomically, write_json
+from sim.loading import load_scenario
+from sim.model import DisplacementModel
+from sim.scenario import Scenario
+
+OUTPUT_FILES = ("stocks", "states", "locations", "flows", "events", "summary")
+PACKAGES = ("mesa", "numpy", "pandas", "pydantic", "networkx", "scipy")
+
+
+@dataclass
+class RunResult:
+    """A finished run: where its outputs are and the model they came from."""
+
+    directory: Path
+    model: DisplacementModel
+    wall_seconds: float
+
+
+def simulate(spec: Scenario, on_day: Callable[[int, int], None] | None = None
+             ) -> tuple[DisplacementModel, float]:
+    """Run a scenario to its end; returns the model and the wall seconds it took.
+    ``on_day(day, days)`` reports progress."""
+    t0 = time.perf_counter()
+    model = DisplacementModel(spec)
+    while model.running:
+        model.step()
+        if on_day is not None:
+            on_day(model.day, spec.days)
+    return model, time.perf_counter() - t0
+
+
+def _prepare(scenario: str | Path | Scenario, seed: int | None, overrides: Sequence[str],
+             days: int | None) -> Scenario:
+    extra = [f"seed={seed}"] if seed is not None else []
+    if isinstance(scenario, Scenario):
+        spec = scenario
+        if overrides or extra:
+            raise ValueError("overrides apply to a scenario file; change a Scenario with model_copy")
+    else:
+        spec = load_scenario(scenario, [*overrides, *extra])
+    if days is not None:  # a run length, not a scenario edit: later events are simply not reached
+        spec = spec.model_copy(update={"days": days})
+    return spec
+
+
+def run_scenario(scenario: str | Path | Scenario, seed: int | None = None, overrides: Sequence[str] = (),
+                 days: int | None = None, out: str | Path | None = None, force: bool = False) -> Run:
+    """Simulate a scenario (a file, or a loaded ``Scenario``) and return its tables.
+
+    ``seed`` replaces the scenario's seed, ``overrides`` are ``dotted.path=value`` settings as
+    ``--set`` takes them, ``days`` shortens or lengthens the run. Nothing is written unless
+    ``out`` names a run directory (then as ``allysim run -o out`` writes it).
+    """
+    if out is not None:
+        if isinstance(scenario, Scenario):
+            raise ValueError("writing a run directory needs the scenario file (its manifest names it)")
+        result = run_to_directory(scenario, Path(out), seed=seed, days=days, overrides=overrides,
+                                  force=force, command="sim.run_scenario")
+        return load_run(result.directory)
+    spec = _prepare(scenario, seed, overrides, days)
+    model, wall = simulate(spec)
+    manifest = {"scenario": {"name": spec.name}, "seed": spec.seed, "days": spec.days,
+                "start_date": spec.start_date.isoformat(), "wall_seconds": round(wall, 3)}
+    return Run(path=None, manifest=manifest, **typed_tables(model.recorder.tables()))
+
+
+def run_to_directory(
+    path: str | Path,
+    out: Path | None = None,
+    *,
+    seed: int | None = None,
+    days: int | None = None,
+    overrides: Sequence[str] = (),
+    force: bool = False,
+    on_day: Callable[[int, int], None] | None = None,
+    command: str | None = None,
+) -> RunResult:
+    """Load, simulate and write one scenario file to a run directory (never half-written)."""
+    path = Path(path)
+    spec = _prepare(path, seed, overrides, days)
+    target = choose_run_dir(spec.name, out, force)
+    started = dt.datetime.now(dt.UTC)
+    model, wall = simulate(spec, on_day)
+    tables = model.recorder.tables()
+
+    def write(tmp: Path) -> None:
+        resolved = tmp / "scenario.yaml"
+        _dump_yaml(spec, resolved)
+        for name in OUTPUT_FILES:
+            tables[name].to_csv(tmp / f"{name}.csv", index=False)
+        write_json(tmp / "manifest.json", {
+            "allysim_version": _version("allysim"),
+            "scenario": {"name": spec.name, "path": str(path), "sha256": sha256_of(path),
+                         "resolved_sha256": sha256_of(resolved), "overrides": list(overrides)},
+            "seed": spec.seed,
+            "days": spec.days,
+            "start_date": spec.start_date.isoformat(),
+            "command": command if command is not None else " ".join(sys.argv),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "packages": {p: _version(p) for p in PACKAGES},
+            "started": started.isoformat(timespec="seconds"),
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "wall_seconds": round(wall, 3),
+            "status": "completed",
+            "rows": {name: len(tables[name]) for name in OUTPUT_FILES},
+            "outputs_sha256": {f"{name}.csv": hashlib.sha256((tmp / f"{name}.csv").read_bytes())
+                               .hexdigest() for name in OUTPUT_FILES},
+        })
+
+    write_atomically(target, write)
+    return RunResult(target, model, wall)
+
+
+def _dump_yaml(spec: Scenario, path: Path) -> None:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(spec.resolved(), fh)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"

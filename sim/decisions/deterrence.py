@@ -1,0 +1,72 @@
+"""Endogenous conflict onsets, made rarer by collective defence.
+
+Claim (000_feb0467f0db10932.txt, "Understanding Military Alliances"; 001, "Impacts of Military
+Alliances on Global Stability"): collective-defence commitments deter attacks on members, and
+an attack on one member brings the others' response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.core.context import Context
+from sim.scenario.parameters import ConflictParameters
+
+
+@dataclass(frozen=True)
+class Defender:
+    """An alliance under collective defence: its members, how much it deters, and its response
+    to an attack on a member (``respond(member id, day)``)."""
+
+    members: np.ndarray
+    deterrence: float
+    respond: Callable[[str, int], None]
+
+
+class ConflictOnsets:
+    """Daily onset draws for every state with a conflict risk."""
+
+    def __init__(self, risk: np.ndarray, params: ConflictParameters, defenders: list[Defender],
+                 ctx: Context):
+        self.ctx = ctx
+        self.risk = risk
+        self.params = params
+        self.deterrence = np.zeros(len(self.risk))
+        self.defenders: dict[int, list[Defender]] = {}
+        self.ongoing: list[tuple[int, np.ndarray]] = []  # (day it ends, locations)
+        for defender in defenders:
+            for member in defender.members:
+                self.deterrence[member] = max(self.deterrence[member], defender.deterrence)
+                self.defenders.setdefault(int(member), []).append(defender)
+
+    def hazard(self) -> np.ndarray:
+        """Daily onset probability of each state."""
+        return self.risk * (1.0 - self.deterrence)
+
+    def step(self, day: int) -> None:
+        if not self.risk.any():
+            return
+        ctx, w = self.ctx, self.ctx.world
+        for _, where in [o for o in self.ongoing if o[0] <= day]:
+            w.intensity[where] = 0.0
+            ctx.decision("ceasefire", w.state_ids[w.state_of[where[0]]], ",".join(w.ids[i] for i in where),
+                           {"reason": "conflict ran its course"})
+        self.ongoing = [o for o in self.ongoing if o[0] > day]
+        for state in np.flatnonzero(ctx.rng.random(len(self.risk)) < self.hazard()):
+            towns = np.flatnonzero((w.state_of == state) & ~w.is_camp & (w.intensity <= 0))
+            if not len(towns):
+                continue
+            weights = w.population0[towns] + 1.0
+            k = min(self.params.onset_locations, len(towns))
+            hit = ctx.rng.choice(towns, size=k, replace=False, p=weights / weights.sum())
+            w.intensity[hit] = self.params.onset_intensity
+            self.ongoing.append((day + self.params.onset_duration, hit))
+            code = w.state_ids[state]
+            ctx.decision("conflict_onset", code, ",".join(w.ids[i] for i in hit),
+                           {"intensity": self.params.onset_intensity,
+                            "hazard": round(float(self.hazard()[state]), 6)})
+            for defender in self.defenders.get(int(state), []):
+                defender.respond(code, day)

@@ -1,0 +1,47 @@
+"""Humanitarian evacuation: members airlift refugees out of an overwhelmed frontline host.
+
+Claim (001_1ef7c932b405eb7f.txt, "Case Studies of Successful Interventions"; 000, "Refugee
+Movement and Military Alliances"): in 1999 allies flew refugees out of North Macedonia to
+relieve it and keep its border open (the Humanitarian Evacuation Programme).
+"""
+
+from __future__ import annotations
+
+from sim.core.cohorts import Status
+from sim.core.context import Context
+from sim.core.flows import FlowKind
+from sim.core.transfers import reception_location, transfer
+from sim.decisions.instrument import Bloc, Instrument
+from sim.scenario.decisions import EvacuationSpec
+
+
+class Evacuation(Instrument[EvacuationSpec]):
+    """Each day of the programme, each member flies out at most its offered places."""
+
+    def __init__(self, bloc: Bloc, spec: EvacuationSpec, ctx: Context):
+        super().__init__(bloc, spec, ctx)
+        self.host = ctx.world.state_index[spec.from_]
+        self.started = False
+        self.flown = 0
+
+    def step(self, day: int) -> None:
+        s, ctx = self.spec, self.ctx
+        if day < s.start_day or (s.until is not None and day > s.until):
+            return
+        if not self.started:
+            if ctx.population.hosted(self.host) <= s.trigger_refugees:
+                return
+            self.started = True
+        flown = {}
+        for member, places in s.offers.items():
+            to = reception_location(ctx.world, ctx.world.state_index[member], s.reception.get(member))
+            n = transfer(ctx, self.host, to, places, FlowKind.EVACUATION, Status.RESETTLED)
+            if n:
+                flown[member] = n
+        if flown:
+            self.flown += sum(flown.values())
+            self.log("evacuation", s.from_, {"to": flown, "people": sum(flown.values())})
+
+    def describe(self) -> tuple[str, str]:
+        status = f"{self.flown:,} flown out so far" if self.started else "not started"
+        return f"evacuation from {self.spec.from_}", status

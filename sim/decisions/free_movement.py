@@ -1,0 +1,52 @@
+"""Economic migration within an alliance: residents move towards richer members' towns.
+
+Claim (000_feb0467f0db10932.txt, "Economic Migration Within Alliance Nations"): freedom of
+movement among allies channels labour migration from poorer to richer members, falling with
+distance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.cohorts import Status
+from sim.core.context import Context
+from sim.core.flows import FlowKind
+from sim.core.transfers import transfer_from
+from sim.decisions.instrument import Bloc, Instrument
+from sim.scenario.decisions import FreeMovementSpec
+
+
+class FreeMovement(Instrument[FreeMovementSpec]):
+    """Daily flows between the largest towns of different members, by economic gap and distance."""
+
+    def __init__(self, bloc: Bloc, spec: FreeMovementSpec, ctx: Context):
+        super().__init__(bloc, spec, ctx)
+        w = ctx.world
+        towns = []
+        for s in bloc.members:
+            mine = np.flatnonzero((w.state_of == s) & ~w.is_camp)
+            towns += mine[np.argsort(-w.population0[mine], kind="stable")[: spec.towns_per_state]].tolist()
+        self.towns = np.array(towns, dtype=np.int64)
+        econ = w.state_economy[w.state_of[self.towns]]
+        gap = np.maximum(0.0, econ[None, :] - econ[:, None]) / np.maximum(econ[:, None], 1e-12)
+        km = np.stack([w.distances.km(np.full(len(self.towns), t), self.towns) for t in self.towns])
+        rate = spec.rate * gap * np.exp(-km.T / spec.distance_scale)
+        same_state = w.state_of[self.towns][:, None] == w.state_of[self.towns][None, :]
+        self.rate = np.where(same_state | ~np.isfinite(km.T), 0.0, np.minimum(rate, 1.0))
+
+    def step(self, day: int) -> None:
+        ctx = self.ctx
+        for a, i in enumerate(self.towns):
+            if not self.rate[a].any():
+                continue
+            at_home = np.zeros(ctx.world.n, dtype=bool)
+            at_home[i] = True
+            residents = int(ctx.population.occupancy[i, Status.RESIDENT])
+            for b in np.flatnonzero(self.rate[a]):
+                n = int(ctx.rng.binomial(residents, self.rate[a, b]))
+                transfer_from(ctx, at_home, int(self.towns[b]), n, FlowKind.ECONOMIC, None,
+                              (Status.RESIDENT,))
+
+    def describe(self) -> tuple[str, str]:
+        return "free movement", "economic migration between members' towns"

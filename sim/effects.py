@@ -1,0 +1,191 @@
+"""What each scripted event does to a run (the event types and their fields: sim/scenario/events.py).
+
+One function per event type, named after it; each returns the rows it adds to events.csv
+(``actor``, ``target``, ``detail``). Effects see a ``Context`` plus the few agents an event can
+drive (negotiation tracks, interventions) and the agenda, to schedule the end of a temporary
+measure; never the model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sim.core.borders import GateKey
+from sim.core.cohorts import Status
+from sim.core.context import Context
+from sim.core.flows import FlowKind
+from sim.core.transfers import reception_location, transfer
+from sim.decisions.intervention import Intervention
+from sim.decisions.negotiations import NegotiationTrack
+from sim.scenario.decisions import ConflictSpec
+from sim.scenario.events import (
+    AidEvent,
+    BorderEvent,
+    CampEvent,
+    CeasefireEvent,
+    ConflictEvent,
+    InterventionEvent,
+    NegotiationEvent,
+    RouteEvent,
+    ScriptedEvent,
+    TransferEvent,
+)
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RestoreBorders:
+    """The end of a temporary border policy (a border event's ``until``): earlier policies return."""
+
+    previous: dict[GateKey, Any]
+    type: str = "border"
+
+
+Due = ScriptedEvent | RestoreBorders
+
+
+class Agenda:
+    """What is due on each day: the scenario's events, and what earlier events scheduled."""
+
+    def __init__(self, events: list[ScriptedEvent]):
+        self._due: dict[int, list[Due]] = defaultdict(list)
+        for event in events:
+            self._due[event.day].append(event)
+
+    def add(self, day: int, item: Due) -> None:
+        """Queue ``item`` for the start of ``day`` (never reached if the run ends before)."""
+        self._due[day].append(item)
+
+    def pop(self, day: int) -> list[Due]:
+        """Everything due on ``day``, in the order it was queued."""
+        return self._due.pop(day, [])
+
+
+@dataclass
+class Stage:
+    """What scripted events act on."""
+
+    ctx: Context
+    agenda: Agenda
+    tracks: list[NegotiationTrack]
+    interventions: dict[str, Intervention]  # by alliance id
+    conflicts: dict[str, ConflictSpec]  # by conflict id
+
+
+def conflict(e: ConflictEvent, stage: Stage) -> list[Row]:
+    world = stage.ctx.world
+    for loc in e.locations:
+        world.set_intensity(world.index[loc], e.intensity)
+    return [{"actor": "", "target": ",".join(e.locations), "detail": {"intensity": e.intensity}}]
+
+
+def ceasefire(e: CeasefireEvent, stage: Stage) -> list[Row]:
+    world = stage.ctx.world
+    if e.conflict is not None:
+        idx = [world.index[loc] for loc in stage.conflicts[e.conflict].locations]
+        for track in stage.tracks:
+            track.over = track.over or track.conflict.id == e.conflict
+    else:
+        idx = world.select(e.locations, e.state)
+    for i in idx:
+        world.set_intensity(i, 0.0)
+    target = e.conflict or ",".join(e.locations or []) or e.state or "all"
+    return [{"actor": "", "target": target, "detail": {"locations": len(idx)}}]
+
+
+def border(e: BorderEvent, stage: Stage) -> list[Row]:
+    borders = stage.ctx.borders
+    if e.location is not None:
+        key = borders.location_gate(stage.ctx.world.index[e.location])
+        previous = borders.set_policy(key, e.policy, e.capacity, controller="scenario")
+        target = e.location
+    else:
+        previous = {}
+        for key in borders.state_gates(e.state, e.from_):
+            previous.update(borders.set_policy(key, e.policy, e.capacity, controller="scenario"))
+        target = f"{e.state}<-{e.from_ or '*'}"
+    if e.until is not None:
+        stage.agenda.add(e.until, RestoreBorders(previous))
+    return [{"actor": e.state or "", "target": target,
+             "detail": {"policy": e.policy, "capacity": e.capacity, "until": e.until}}]
+
+
+def restore_borders(e: RestoreBorders, stage: Stage) -> list[Row]:
+    stage.ctx.borders.restore(e.previous)
+    ids = stage.ctx.world.ids
+    return [{"actor": key[1] if key[0] == "state" else "",
+             "target": f"{key[1]}<-{key[2]}" if key[0] == "state" else ids[key[1]],
+             "detail": {"policy": policy, "capacity": capacity, "restored": True}}
+            for key, (policy, capacity, _) in e.previous.items()]
+
+
+def camp(e: CampEvent, stage: Stage) -> list[Row]:
+    world = stage.ctx.world
+    i = world.index[e.location]
+    if e.action == "close":
+        world.open[i] = False
+    else:
+        world.open[i] = True
+        if e.capacity is not None:
+            world.capacity[i] = e.capacity
+    return [{"actor": "", "target": e.location, "detail": {"action": e.action, "capacity": e.capacity}}]
+
+
+def aid(e: AidEvent, stage: Stage) -> list[Row]:
+    world = stage.ctx.world
+    world.aid[[world.index[loc] for loc in e.locations]] = e.level
+    if e.until is not None:
+        stage.agenda.add(e.until, AidEvent(day=e.until, type="aid", locations=e.locations, level=0.0))
+    return [{"actor": "", "target": ",".join(e.locations), "detail": {"level": e.level, "until": e.until}}]
+
+
+def route(e: RouteEvent, stage: Stage) -> list[Row]:
+    stage.ctx.world.set_route_open(e.from_, e.to, e.action == "open")
+    return [{"actor": "", "target": f"{e.from_}-{e.to}", "detail": {"action": e.action}}]
+
+
+TRANSFERS = {"relocation": (FlowKind.RELOCATION, Status.RELOCATED),
+             "resettlement": (FlowKind.RESETTLEMENT, Status.RESETTLED),
+             "evacuation": (FlowKind.EVACUATION, Status.RESETTLED)}
+
+
+def programme_transfer(e: TransferEvent, stage: Stage) -> list[Row]:
+    ctx = stage.ctx
+    kind, status = TRANSFERS[e.type]
+    index = ctx.world.state_index
+    to = reception_location(ctx.world, index[e.to], e.reception)
+    moved = transfer(ctx, index[e.from_], to, e.people, kind, status)
+    return [{"actor": e.to, "target": e.from_, "detail": {"people": moved, "asked": e.people}}]
+
+
+def negotiation(e: NegotiationEvent, stage: Stage) -> list[Row]:
+    track = next(t for t in stage.tracks if t.conflict.id == e.conflict)
+    if e.type == "prisoner_exchange":
+        track.exchange()
+    else:
+        track.round(stage.ctx.day)
+    return []  # the track logs what happened, as scripted
+
+
+def intervention(e: InterventionEvent, stage: Stage) -> list[Row]:
+    stage.interventions[e.alliance].force(e.type.removeprefix("intervention_"), stage.ctx.day)
+    return []  # the intervention logs its phase change, as scripted
+
+
+# Subclasses (conflict_onset, border_policy: the scripted forms of agents' decisions) share
+# their parent's effect.
+EFFECTS: dict[type, Callable[[Any, Stage], list[Row]]] = {
+    ConflictEvent: conflict, CeasefireEvent: ceasefire, BorderEvent: border, CampEvent: camp,
+    AidEvent: aid, RouteEvent: route, TransferEvent: programme_transfer, NegotiationEvent: negotiation,
+    InterventionEvent: intervention, RestoreBorders: restore_borders,
+}
+
+
+def apply(item: Due, stage: Stage) -> list[Row]:
+    """Apply a due item now; returns its events.csv rows."""
+    effect = next(EFFECTS[cls] for cls in type(item).__mro__ if cls in EFFECTS)
+    return effect(item, stage)

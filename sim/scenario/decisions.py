@@ -1,0 +1,262 @@
+"""The decision layer's scenario contract: state policies, alliances and their instruments,
+named conflicts and negotiation tracks.
+
+Each instrument is optional: an alliance without ``intervention`` never intervenes. The
+behaviour of each instrument lives in its own module of sim/decisions/; docs/model.md
+gives the claim from the source articles that motivates it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sim.scenario.fields import (
+    AllianceId,
+    ConflictId,
+    LocationId,
+    Probability,
+    StateId,
+    Strict,
+    check_managed_capacity,
+    param,
+)
+
+
+class ResettlementPledge(Strict):
+    """A pledge to take in refugees from a first-asylum state, delivered over time."""
+
+    from_: StateId = param(..., "state", "The first-asylum state people are resettled from.", alias="from")
+    people: int = param(..., "people", "Pledged total.", ge=0)
+    per_day: int = param(100, "people/day", "Delivery rate.", ge=1)
+    start_day: int = param(0, "day", "First delivery day.", ge=0)
+    reception: LocationId | None = param(None, "location", "Where they arrive (default: the pledging "
+                                         "state's largest location).")
+
+
+class StatePolicy(Strict):
+    """How a state reacts to the refugees it hosts and treats asylum claims."""
+
+    tolerance: float | None = param(None, "refugees per resident", "Refugees hosted per resident at "
+                                    "which the state tightens its border (open -> managed -> closed); "
+                                    "omitted: it never changes its border by itself.", gt=0)
+    managed_capacity: int = param(1000, "people/day", "Entries it allows per neighbour when managing.",
+                                  ge=0)
+    close_factor: float = param(2.0, "factor", "It closes when pressure exceeds close_factor x "
+                                "tolerance.", gt=1)
+    relax_factor: float = param(0.7, "factor", "It relaxes one step when pressure falls below "
+                                "relax_factor x tolerance.", gt=0, lt=1)
+    aid_relief: float = param(1.0, "factor", "Aid raises its tolerance: tolerance x (1 + aid_relief x "
+                              "mean aid level of the places hosting refugees).", ge=0)
+    review_days: int = param(7, "days", "Days between border reviews.", ge=1)
+    recognition_rate: Probability = param(1.0, "fraction", "Share of asylum claims it recognises; "
+                                          "unrecognised people find it less attractive and move on "
+                                          "more.")
+    relocation_fulfilment: Probability = param(1.0, "fraction", "Share of its relocation quota it "
+                                               "actually takes (real schemes delivered a fraction of "
+                                               "pledges).")
+    resettlement: list[ResettlementPledge] = Field(default_factory=list,
+                                                   description="Third-country resettlement pledges.")
+
+
+class InterventionSpec(Strict):
+    """Humanitarian intervention: trigger, deliberation by the decision rule, operation, outcome."""
+
+    target: StateId = param(..., "state", "The state whose civilians the operation protects.")
+    trigger_displaced: int | None = param(None, "people", "Deliberation starts once this many of the "
+                                          "target's people are displaced (IDPs and refugees).", ge=0)
+    trigger_intensity: float | None = param(None, "intensity", "... or once conflict intensity "
+                                            "somewhere in the target reaches this.", ge=0, le=1)
+    start_day: int = param(0, "day", "No deliberation before this day.", ge=0)
+    deployment_days: int = param(7, "days", "From decision to the start of operations.", ge=0)
+    duration_days: int = param(60, "days", "Length of operations.", ge=1)
+    locations: list[LocationId] | None = param(None, "locations", "Operation areas (default: the "
+                                               "target's locations in conflict when operations start).")
+    success_probability: Probability = param(0.7, "probability", "Chance that operations stabilise "
+                                             "the operation areas (drawn when they start).")
+    stabilisation_rate: float = param(0.05, "intensity/day", "While successful, conflict intensity in "
+                                      "the operation areas falls by this much a day.", ge=0, le=1)
+    collateral: float = param(1.5, "factor", "Flee and leave probabilities in the operation areas are "
+                              "multiplied by this during operations (collateral damage).", ge=1)
+    relapse_intensity: Probability = param(0.6, "intensity", "After a failed operation withdraws, "
+                                           "conflict returns to this intensity in the operation areas.")
+    fragment_locations: int = param(2, "locations", "... and spreads to this many more of the "
+                                    "target's locations (nearest by road).", ge=0)
+
+    @model_validator(mode="after")
+    def _has_trigger(self) -> InterventionSpec:
+        if self.trigger_displaced is None and self.trigger_intensity is None:
+            raise ValueError("give 'trigger_displaced' or 'trigger_intensity' (or both)")
+        return self
+
+
+class BurdenSharingSpec(Strict):
+    """Relocation of refugees from frontline members to the others by a distribution key."""
+
+    population_weight: float = param(0.5, "weight", "Weight of population in the distribution key.",
+                                     ge=0)
+    economy_weight: float = param(0.5, "weight", "Weight of the economy index in the key.", ge=0)
+    threshold: float = param(0.01, "refugees per resident", "A member hosting more than this is "
+                             "frontline; the excess is shared.", gt=0)
+    daily_capacity: int = param(1000, "people/day", "Most people relocated per day in all.", ge=0)
+    start_day: int = param(0, "day", "First relocation day.", ge=0)
+
+    @model_validator(mode="after")
+    def _key_positive(self) -> BurdenSharingSpec:
+        if self.population_weight + self.economy_weight <= 0:
+            raise ValueError("the distribution key needs a positive population_weight or economy_weight")
+        return self
+
+
+class BorderSecuritySpec(Strict):
+    """Members manage or close the alliance's external border together."""
+
+    trigger_refugees: int = param(0, "people", "Acts once members host more refugees than this in all.",
+                                  ge=0)
+    policy: Literal["managed", "closed"] = param("managed", "choice", "Entry policy at members' "
+                                                 "borders with non-members.")
+    capacity: int | None = param(None, "people/day", "Daily entries per border when managed.", ge=0)
+    start_day: int = param(0, "day", "Not before this day.", ge=0)
+
+    @model_validator(mode="after")
+    def _capacity_with_managed(self) -> BorderSecuritySpec:
+        check_managed_capacity(self.policy, self.capacity)
+        return self
+
+
+class AidSpec(Strict):
+    """Aid in the region of origin and in camps, from a daily budget of aid-level units."""
+
+    budget: float = param(1.0, "aid level units", "Aid levels shared out at each review (one unit "
+                          "raises one location's aid level from 0 to 1).", ge=0)
+    camps: Probability = param(0.5, "share", "Share spent on camps hosting the target's people "
+                               "(more attractive, more capacity).")
+    medical: Probability = param(0.2, "share", "Share spent on medical aid where displaced people "
+                                 "are (fewer move on).")
+    development: Probability = param(0.3, "share", "Share spent on development in the target's "
+                                     "locations (fewer leave home).")
+    capacity_boost: float = param(0.2, "fraction", "Camp capacity grows by this fraction per aid level "
+                                  "unit received.", ge=0)
+    target: StateId = param(..., "state", "The state whose displaced people the aid is for.")
+    trigger_displaced: int = param(0, "people", "Aid starts once this many of the target's people "
+                                   "are displaced.", ge=0)
+    review_days: int = param(7, "days", "Days between reallocations of the budget.", ge=1)
+
+    @model_validator(mode="after")
+    def _shares(self) -> AidSpec:
+        if abs(self.camps + self.medical + self.development - 1.0) > 1e-6:
+            raise ValueError("camps + medical + development must add up to 1")
+        return self
+
+
+class EvacuationSpec(Strict):
+    """Humanitarian evacuation by airlift from a frontline host, at the offers' daily capacity."""
+
+    from_: StateId = param(..., "state", "The frontline host people are flown out of.", alias="from")
+    offers: dict[StateId, int] = param(..., "people/day", "Daily places each member offers.")
+    trigger_refugees: int = param(0, "people", "Starts once the host has more refugees than this.",
+                                  ge=0)
+    start_day: int = param(0, "day", "Not before this day.", ge=0)
+    until: int | None = param(None, "day", "Last day of flights.", ge=0)
+    reception: dict[StateId, LocationId] = param({}, "location", "Where each member receives people "
+                                                 "(default: its largest location).")
+
+
+class DefenceSpec(Strict):
+    """Collective defence: deterrence lowers the onset hazard; an attack triggers the response."""
+
+    deterrence: Probability = param(0.6, "fraction", "Share by which membership lowers a member's "
+                                    "daily conflict-onset hazard.")
+    respond: bool = param(True, "flag", "An attack on a member starts the alliance's intervention "
+                          "(if it has one for that member) without deliberation.")
+
+
+class FreeMovementSpec(Strict):
+    """Economic migration between members' towns, driven by the economic gap and distance."""
+
+    rate: float = param(1e-5, "1/day", "Daily probability that a resident moves, per unit of relative "
+                        "economic gap, at zero distance.", ge=0, le=1)
+    distance_scale: float = param(500.0, "km", "Flows fall as exp(-km / distance_scale).", gt=0)
+    towns_per_state: int = param(3, "locations", "Each member's largest towns take part.", ge=1)
+
+
+DECISION_RULE = re.compile(r"^(unanimity|majority|qualified:(0?\.\d+|1(\.0+)?))$")
+
+
+class AllianceSpec(Strict):
+    """An alliance of states: how it decides, and the instruments it may use."""
+
+    id: AllianceId = param(..., "id", "Alliance id (e.g. NATO, EU, AU).")
+    name: str = param("", "text", "Display name.")
+    members: list[StateId] = param(..., "states", "Member state ids.", min_length=1)
+    decision_rule: str = param("unanimity", "rule", "unanimity, majority or qualified:<share> "
+                               "(e.g. qualified:0.66): how members' support becomes a decision.")
+    willingness: dict[StateId, Probability] = param({}, "1/day", "Daily probability that a member "
+                                                     "not yet in favour comes to support an action "
+                                                     "(default: default_willingness).")
+    default_willingness: Probability = param(0.1, "1/day", "Willingness of members not listed.")
+    affinity: bool = param(True, "flag", "People displaced from a member prefer members' territory "
+                           "(parameters.movement.alliance_weight).")
+    asylum_recognition: dict[StateId, Probability] = param(
+        {}, "fraction", "Agreed recognition rate in every member for people from these origin states.")
+    intervention: InterventionSpec | None = None
+    burden_sharing: BurdenSharingSpec | None = None
+    border_security: BorderSecuritySpec | None = None
+    aid: AidSpec | None = None
+    evacuation: EvacuationSpec | None = None
+    collective_defence: DefenceSpec | None = None
+    free_movement: FreeMovementSpec | None = None
+
+    @field_validator("decision_rule")
+    @classmethod
+    def _rule(cls, value: str) -> str:
+        if not DECISION_RULE.match(value):
+            raise ValueError("expected 'unanimity', 'majority' or 'qualified:<share>' with a share in (0, 1]")
+        return value
+
+    def required_share(self) -> float:
+        """Share of members whose support makes a decision."""
+        if self.decision_rule == "unanimity":
+            return 1.0
+        if self.decision_rule == "majority":
+            return 0.5 + 1e-9
+        return float(self.decision_rule.split(":")[1])
+
+
+class ConflictSpec(Strict):
+    """A named conflict between parties, fought at some locations (for negotiations, ceasefires)."""
+
+    id: ConflictId = param(..., "id", "Conflict id.")
+    parties: list[str] = param(..., "ids", "The parties: states or armed groups.", min_length=2)
+    locations: list[LocationId] = param(..., "locations", "Where it is fought.", min_length=1)
+
+
+class NegotiationSpec(Strict):
+    """A negotiation track between the parties of a conflict: rounds, prisoner exchanges, ceasefire."""
+
+    conflict: ConflictId = param(..., "conflict id", "The conflict negotiated.")
+    track: Literal["bilateral", "multilateral"] = param("bilateral", "choice", "bilateral, or "
+                                                        "multilateral with alliance backing.")
+    backing: AllianceId | None = param(None, "alliance", "The backing alliance (multilateral only).")
+    start_day: int = param(0, "day", "First round.", ge=0)
+    round_days: int = param(14, "days", "Days between rounds.", ge=1)
+    multilateral_slowdown: float = param(1.5, "factor", "Multilateral rounds take this much longer.",
+                                         ge=1)
+    exchange_probability: Probability = param(0.2, "probability", "Chance that a round produces an "
+                                              "exchange, at leverage 0.")
+    leverage: float = param(0.0, "factor", "The parties' own leverage: chance x (1 + leverage).", ge=0)
+    alliance_leverage: float = param(1.0, "factor", "Leverage added by alliance backing.", ge=0)
+    prisoners: int = param(50, "people", "Prisoners released per exchange.", ge=1)
+    deescalation: Probability = param(0.2, "fraction", "Each exchange lowers the conflict's intensity "
+                                      "by this share.")
+    ceasefire_step: Probability = param(0.01, "1/day", "Each exchange adds this to the daily chance of "
+                                        "a ceasefire.")
+    base_ceasefire: Probability = param(0.0, "1/day", "Daily chance of a ceasefire before any exchange.")
+
+    @model_validator(mode="after")
+    def _backing(self) -> NegotiationSpec:
+        if (self.track == "multilateral") != (self.backing is not None):
+            raise ValueError("'backing' (an alliance id) is required with track 'multilateral' and only then")
+        return self

@@ -1,0 +1,194 @@
+"""Scripted events: what a scenario file can make happen on a given day.
+
+Each event type is one class whose fields are the scenario contract; what it does to the model
+is the function of the same name in sim/effects.py. Applied events become rows of events.csv.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.fields import (
+    AllianceId,
+    ConflictId,
+    Intensity,
+    LocationId,
+    Policy,
+    StateId,
+    Strict,
+    check_managed_capacity,
+)
+
+
+class ScriptedEvent(Strict):
+    """Fields every event has."""
+
+    day: int = Field(ge=0, description="Day the event takes effect (0 = start_date).")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        """(field, 'location' or 'state', id) for every id the event refers to, for cross-checks."""
+        return []
+
+
+class ConflictEvent(ScriptedEvent):
+    """Conflict starts, changes intensity or ends (intensity 0) at the listed locations."""
+
+    type: Literal["conflict"]
+    locations: list[LocationId] = Field(min_length=1, description="Location ids.")
+    intensity: Intensity = Field(description="Conflict intensity, 0 (none) to 1 (heaviest).")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("locations", "location", loc) for loc in self.locations]
+
+
+class CeasefireEvent(ScriptedEvent):
+    """Fighting stops: intensity 0 at the listed locations, in a state, or everywhere."""
+
+    type: Literal["ceasefire"]
+    locations: list[LocationId] | None = Field(None, description="Locations; default: all.")
+    state: StateId | None = Field(None, description="Only this state's locations.")
+    conflict: ConflictId | None = Field(None, description="Only this named conflict's locations "
+                                     "(its negotiation track ends).")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        out = [("locations", "location", loc) for loc in self.locations or []]
+        out += [("state", "state", self.state)] if self.state else []
+        return out + ([("conflict", "conflict", self.conflict)] if self.conflict else [])
+
+
+class BorderEvent(ScriptedEvent):
+    """A state sets its entry policy towards one neighbour (or all), or at one crossing location."""
+
+    type: Literal["border"]
+    state: StateId | None = Field(None, description="The state controlling entry.")
+    from_: StateId | None = Field(None, alias="from", description="Entry from this state only; "
+                                  "default: from every neighbour.")
+    location: LocationId | None = Field(None, description="Instead of a state: entry into this "
+                                        "location from another state.")
+    policy: Policy = Field(description="open, managed (capacity people/day) or closed.")
+    capacity: int | None = Field(None, ge=0, description="People per day (managed only).")
+    until: int | None = Field(None, ge=1, description="Day the previous policy is restored.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BorderEvent:
+        if (self.state is None) == (self.location is None):
+            raise ValueError("give exactly one of 'state' or 'location'")
+        if self.location is not None and self.from_ is not None:
+            raise ValueError("'from' goes with 'state', not with 'location'")
+        check_managed_capacity(self.policy, self.capacity)
+        if self.until is not None and self.until <= self.day:
+            raise ValueError(f"'until' ({self.until}) must be after 'day' ({self.day})")
+        return self
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        fields = (("state", "state", self.state), ("from", "state", self.from_),
+                  ("location", "location", self.location))
+        return [(f, kind, value) for f, kind, value in fields if value]
+
+
+class CampEvent(ScriptedEvent):
+    """A camp opens, closes (no new arrivals) or changes capacity."""
+
+    type: Literal["camp"]
+    location: LocationId = Field(description="The camp's location id.")
+    action: Literal["open", "close", "capacity"] = Field(
+        description="open (accept arrivals again), close (no new journeys towards it) or capacity.")
+    capacity: int | None = Field(None, ge=0, description="New capacity (people); with 'capacity' "
+                                 "and optionally 'open'.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CampEvent:
+        if self.action == "capacity" and self.capacity is None:
+            raise ValueError("action 'capacity' needs a 'capacity'")
+        if self.action == "close" and self.capacity is not None:
+            raise ValueError("action 'close' takes no 'capacity'")
+        return self
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("location", "location", self.location)]
+
+
+class AidEvent(ScriptedEvent):
+    """Aid reaches locations: people there are less likely to leave and others more likely to come."""
+
+    type: Literal["aid"]
+    locations: list[LocationId] = Field(min_length=1, description="Location ids receiving aid.")
+    level: Intensity = Field(description="Aid level 0..1.")
+    until: int | None = Field(None, ge=1, description="Day the aid level returns to 0.")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("locations", "location", loc) for loc in self.locations]
+
+
+class RouteEvent(ScriptedEvent):
+    """A road opens or closes (a bridge destroyed, a checkpoint set up)."""
+
+    type: Literal["route"]
+    from_: LocationId = Field(alias="from", description="Location id at one end of the road.")
+    to: LocationId = Field(description="Location id at the other end.")
+    action: Literal["open", "close"] = Field(description="close: nobody plans a journey on it and "
+                                              "travellers reaching it stop before it; open: usable again.")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("from", "location", self.from_), ("to", "location", self.to)]
+
+
+class ConflictOnsetEvent(ConflictEvent):
+    """A conflict breaks out (the scripted form of an endogenous onset; same fields as conflict)."""
+
+    type: Literal["conflict_onset"]  # type: ignore[assignment]
+
+
+class BorderPolicyEvent(BorderEvent):
+    """The scripted form of a border decision (same fields as border)."""
+
+    type: Literal["border_policy"]  # type: ignore[assignment]
+
+
+class TransferEvent(ScriptedEvent):
+    """A programme moves people: relocation, resettlement or evacuation, from one state to another."""
+
+    type: Literal["relocation", "resettlement", "evacuation"]
+    from_: StateId = Field(alias="from", description="State the people are taken from.")
+    to: StateId = Field(description="Receiving state.")
+    people: int = Field(ge=0, description="How many (at most everyone eligible).")
+    reception: LocationId | None = Field(None, description="Where they arrive (default: the "
+                                         "receiving state's largest location).")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        out = [("from", "state", self.from_), ("to", "state", self.to)]
+        return out + ([("reception", "location", self.reception)] if self.reception else [])
+
+
+class NegotiationEvent(ScriptedEvent):
+    """Force a negotiation round, or a prisoner exchange, on a conflict's negotiation track."""
+
+    type: Literal["negotiation_round", "prisoner_exchange"]
+    conflict: ConflictId = Field(description="Conflict id (world.conflicts) with a negotiation track.")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("conflict", "negotiated conflict", self.conflict)]
+
+
+class InterventionEvent(ScriptedEvent):
+    """Force an alliance's intervention into a phase (e.g. operations start on a given day)."""
+
+    type: Literal["intervention_triggered", "intervention_decided", "intervention_started",
+                  "intervention_ended", "intervention_failed"]
+    alliance: AllianceId = Field(description="Alliance id with an intervention.")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("alliance", "intervening alliance", self.alliance)]
+
+
+EVENT_TYPES: tuple[type[ScriptedEvent], ...] = (
+    ConflictEvent, CeasefireEvent, BorderEvent, CampEvent, AidEvent, RouteEvent, ConflictOnsetEvent,
+    BorderPolicyEvent, TransferEvent, NegotiationEvent, InterventionEvent,
+)
+Event = Annotated[
+    ConflictEvent | CeasefireEvent | BorderEvent | CampEvent | AidEvent | RouteEvent | ConflictOnsetEvent
+    | BorderPolicyEvent | TransferEvent | NegotiationEvent | InterventionEvent,
+    Field(discriminator="type"),
+]

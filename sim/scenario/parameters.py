@@ -1,0 +1,126 @@
+"""Rule parameters: every number the movement, displacement and return rules use.
+
+Each field has a default, a unit and a description; `docs/scenario.md` is generated from these
+definitions, so the documentation cannot drift from the code. Defaults follow the rule set of
+Flee 3's published validation suite (see docs/model.md) unless said otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, NonNegativeFloat
+
+from sim.scenario.fields import Strict, param
+
+
+class MovementParameters(Strict):
+    """How displaced people decide to move on, where they go and how fast (Flee's rule set)."""
+
+    awareness: int = param(1, "hops", "Route choice considers every destination up to this many "
+                           "hops away (Flee's awareness_level).", ge=1, le=3)
+    max_move_speed: float = param(200.0, "km/day", "Travel speed on roads.", gt=0)
+    max_walk_speed: float = param(35.0, "km/day", "Walking speed, used on the first leg of a "
+                                  "journey when start_on_foot is true.", gt=0)
+    start_on_foot: bool = param(True, "flag", "Walk the first leg of every journey.")
+    town_leave_probability: float = param(0.5, "1/day", "Daily probability that a displaced person "
+                                          "in a town, hub or border crossing moves on.", ge=0, le=1)
+    camp_leave_probability: float = param(0.001, "1/day", "Daily probability that a person in a "
+                                          "camp moves on.", ge=0, le=1)
+    idp_camp_leave_probability: float = param(0.1, "1/day", "Daily probability that a person in an "
+                                              "IDP camp moves on.", ge=0, le=1)
+    conflict_leave_probability: float = param(1.0, "1/day", "Daily probability that a displaced "
+                                              "person moves on from a location at conflict "
+                                              "intensity 1 (interpolated linearly from the base "
+                                              "probability at intensity 0).", ge=0, le=1)
+    camp_weight: float = param(2.0, "factor", "Attractiveness of camps and IDP camps.", ge=0)
+    foreign_weight: float = param(1.0, "factor", "Attractiveness of locations outside the mover's "
+                                  "home state.", ge=0)
+    conflict_weight: float = param(0.316, "factor", "Attractiveness of a location at conflict "
+                                   "intensity 1; scaled as conflict_weight^intensity.", ge=0, le=1)
+    aid_weight: float = param(1.0, "factor", "Extra attractiveness per unit of aid level: score "
+                              "times (1 + aid_weight * aid).", ge=0)
+    aid_leave_reduction: float = param(0.5, "fraction", "Share by which full aid (level 1) lowers "
+                                       "the leave probability.", ge=0, le=1)
+    alliance_weight: float = param(2.0, "factor", "Attractiveness of a state allied to the mover's "
+                                   "home state (an alliance with affinity).", ge=0)
+    recognition_weight: float = param(1.0, "exponent", "A host's attractiveness is multiplied by its "
+                                      "asylum recognition rate for the mover's origin to this power.",
+                                      ge=0)
+    rejected_leave_probability: float = param(0.1, "1/day", "Extra daily probability of moving on for "
+                                              "refugees whose claim the host does not recognise "
+                                              "(weighted by 1 - recognition rate).", ge=0, le=1)
+    softening: float = param(10.0, "km", "Added to route length before the distance power.", ge=0)
+    distance_power: float = param(1.0, "exponent", "Route weight falls as (softening + km)^-power.",
+                                  ge=0)
+    weight_power: float = param(1.0, "exponent", "Route weights are raised to this power before "
+                                "the draw (above 1 favours the best route).", gt=0)
+    capacity_scaling: float = param(1.0, "factor", "Multiplies every camp capacity.", gt=0)
+    capacity_buffer: float = param(0.9, "fraction", "Attractiveness starts to fall when a location "
+                                   "is this full and reaches 0 when it is full.", gt=0, lt=1)
+    continue_same_day: bool = param(True, "flag", "People who arrive before the day's travel time "
+                                    "is used up may decide again and travel on the same day, as "
+                                    "in Flee.")
+    town_continue_probability: float | None = param(
+        None, "probability", "Probability that people arriving with travel time to spare at a town, "
+        "border crossing or conflict zone not in conflict move on the same day; omitted: the "
+        "location's leave probability. 1 approximates Flee's avoid_short_stints.", ge=0, le=1)
+    conflict_weight_decay: bool = param(False, "flag", "Conflict attractiveness fades as a conflict "
+                                        "ages, as in Flee's scoring: conflict_weight^(intensity x "
+                                        "f), f from displacement.spawn_decay for the days since "
+                                        "the conflict began.")
+
+
+class DisplacementParameters(Strict):
+    """Who becomes displaced each day."""
+
+    mode: Literal["conflict_driven", "data_driven"] = param(
+        "conflict_driven", "choice",
+        "conflict_driven: residents flee with a probability that rises with conflict intensity. "
+        "data_driven: the daily total is taken from observed camp series (Flee backtests).")
+    flee_rate: float = param(0.01, "1/day", "Daily probability that a resident flees a location "
+                             "at conflict intensity 1.", ge=0, le=1)
+    intensity_power: float = param(1.0, "exponent", "Flee probability is flee_rate * "
+                                   "intensity^power (above 1: only intense fighting displaces).",
+                                   gt=0)
+    spawn_decay: list[NonNegativeFloat] = param(
+        [1.0, 1.0, 1.0, 0.5, 0.1], "factors",
+        "data_driven: weight of a conflict location in placing the day's newly displaced, by "
+        "spawn_decay_interval-long periods since its conflict began (the last factor holds "
+        "after); Flee's conflict_spawn_decay.", min_length=1)
+    spawn_decay_interval: int = param(30, "days", "data_driven: length of each spawn_decay "
+                                      "period.", ge=1)
+    data_total: Literal["camps", "total"] = param(
+        "camps", "choice", "data_driven: the day's newly displaced are the rise in the sum of the "
+        "observed series (camps) or in the observed overall total (total); Flee's sum_from_camps.")
+    take_from_population: bool = param(False, "flag", "data_driven: places are weighted by their "
+                                       "current residents (true) or by their starting population "
+                                       "(false), as Flee's take_from_population.")
+
+
+class ReturnParameters(Strict):
+    """When displaced people go home."""
+
+    enabled: bool = param(True, "flag", "Displaced people return home once it is safe.")
+    safe_days: int = param(14, "days", "Days a home location must be free of conflict before "
+                           "returns to it begin.", ge=0)
+    return_rate: float = param(0.02, "1/day", "Daily probability that a displaced person whose "
+                               "home is safe starts the journey back.", ge=0, le=1)
+
+
+class ConflictParameters(Strict):
+    """Endogenous conflict onsets (states with a conflict_risk)."""
+
+    onset_locations: int = param(2, "locations", "Locations where a new conflict breaks out.", ge=1)
+    onset_intensity: float = param(0.8, "intensity", "Intensity of a new conflict.", gt=0, le=1)
+    onset_duration: int = param(90, "days", "A conflict that broke out by itself ends after this many "
+                                "days (unless already stopped).", ge=1)
+
+
+class Parameters(Strict):
+    """All rule parameters, grouped by the rule that uses them."""
+
+    movement: MovementParameters = Field(default_factory=MovementParameters)
+    displacement: DisplacementParameters = Field(default_factory=DisplacementParameters)
+    returns: ReturnParameters = Field(default_factory=ReturnParameters)
+    conflict: ConflictParameters = Field(default_factory=ConflictParameters)

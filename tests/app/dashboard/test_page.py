@@ -1,0 +1,239 @@
+"""The page driven in a real browser (Debian's Chromium through Playwright).
+
+The tests share one `solara run` server (see conftest.py); each test gets a fresh browser
+context, which is a fresh Solara session."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from sim.app.dashboard.session import DashboardModel
+from tests.app.dashboard import INTERVENTION, TOY, intervention_row
+
+SCREENSHOT_ENV = "ALLYSIM_DASHBOARD_SCREENSHOT"
+"""Set to a path (docs/img/dashboard.png) to keep the screenshot of the intervention scenario."""
+
+pytestmark = [
+    pytest.mark.browser,
+    # pytest-playwright 0.10's session fixture `base_url` trips a pytest 9 deprecation (its own code).
+    pytest.mark.filterwarnings(
+        "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"),
+]
+
+LOAD_TIMEOUT = 30_000  # ms: first page load in a fresh session
+STEP_TIMEOUT = 10_000  # ms: one step plus redraw
+
+
+def open_dashboard(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(images(page)).to_have_count(2, timeout=LOAD_TIMEOUT)
+
+
+def images(page: Page):  # the map and the charts: matplotlib PNGs in the grid
+    return page.locator(".vue-grid-item img")
+
+
+def step(page: Page, to_time: int) -> None:
+    page.get_by_role("button", name="Step").click()
+    expect(page.get_by_text(f"Time: {to_time}.0")).to_be_visible(timeout=STEP_TIMEOUT)
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    page.get_by_role("button", name=re.compile(f"^{label}")).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def reset(page: Page) -> None:
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=STEP_TIMEOUT)
+
+
+def totals_row(page: Page) -> str:
+    """'refugees idps returnees in-transit' as shown in the summary table."""
+    return page.locator("table").first.locator("tbody tr").first.inner_text()
+
+
+def test_page_renders_map_charts_summary_and_steps(page: Page, dashboard_url: str,
+                                                   tmp_path: Path) -> None:
+    open_dashboard(page, dashboard_url)
+    expect(page.get_by_text("allysim: displacement dashboard")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days, seed 7\)"))).to_be_visible()
+    expect(page.get_by_text("not started, day 0 is 2024-03-01")).to_be_visible()
+    expect(page.get_by_role("button", name="Scenario toy")).to_be_visible()  # by name, not path
+    map_before, charts_before = (images(page).nth(i).get_attribute("src") for i in range(2))
+
+    step(page, 1)
+    expect(page.get_by_text("day 0 of 120 (2024-03-01)")).to_be_visible()
+    expect(images(page).nth(0)).not_to_have_attribute("src", map_before)
+    expect(images(page).nth(1)).not_to_have_attribute("src", charts_before)
+    expect(page.get_by_role("cell", name="northtown")).to_be_visible()  # the day-0 conflict event
+    charts_after_one = images(page).nth(1).get_attribute("src")
+    step(page, 2)
+    expect(images(page).nth(1)).not_to_have_attribute("src", charts_after_one)
+
+    set_render_interval(page, 25)  # one Step runs 25 days and redraws once
+    step(page, 27)
+    expect(page.get_by_text("day 26 of 120 (2024-03-27)")).to_be_visible()
+    expect(page.get_by_text("XBM managed (scripted)")).to_be_visible()  # day 20-35: managed border
+    save_screenshot(page, tmp_path / "dashboard.png")
+
+
+def save_screenshot(page: Page, shot: Path, keep: bool = False) -> None:
+    """Check the page is not blank; with ``keep``, copy it to $ALLYSIM_DASHBOARD_SCREENSHOT if set."""
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000  # a blank page is a few kB
+    if keep and (target := os.environ.get(SCREENSHOT_ENV)):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, target)
+
+
+def set_render_interval(page: Page, days: int) -> None:
+    """Move the Render Interval slider from 1 to ``days`` (its step is 2: 1, 3, 5, ...)."""
+    slider = page.get_by_role("slider", name="Render Interval (steps)")
+    slider.focus()
+    for _ in range((days - 1) // 2):
+        slider.press("ArrowRight")
+
+
+def event_day(page: Page, kind: str) -> str:
+    """The Day cell of the event log row of this event type."""
+    row = page.locator("tr", has=page.get_by_role("cell", name=re.compile(f"^{kind}")))
+    return row.locator("td").first.inner_text()
+
+
+def test_play_then_pause(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    page.get_by_role("button", name="▶").click()
+    expect(page.get_by_text(re.compile(r"Time: (?:[2-9]|\d{2,})\.0"))).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="❚❚").click()
+    expect(page.get_by_role("button", name="Step")).to_be_enabled()
+    paused_at = shown_time(page)
+    page.wait_for_timeout(800)
+    assert shown_time(page) - paused_at <= 1  # at most the step under way when paused
+
+
+def shown_time(page: Page) -> float:
+    return float(page.get_by_text(re.compile(r"^Time: ")).inner_text().removeprefix("Time: "))
+
+
+def test_switching_scenario_loads_the_other_world(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    map_toy = images(page).first.get_attribute("src")
+    pick(page, "Scenario", "twin")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"twin \(3 locations, 2 states, 40 days, seed 3\)"))).to_be_visible()
+    expect(images(page).first).not_to_have_attribute("src", map_toy)
+    step(page, 1)
+    expect(page.get_by_text("day 0 of 40 (2025-01-01)")).to_be_visible()
+
+
+def test_changing_a_lever_and_resetting_changes_the_outcome(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    step(page, 1)
+    baseline = totals_row(page)
+
+    flee_rate = page.get_by_role("slider", name="Flee rate at full conflict (1/day)")
+    flee_rate.focus()
+    flee_rate.press("End")  # the slider's maximum
+    reset(page)
+    expect(page.get_by_text(re.compile(r"flee_rate 0\.1 \(set\)"))).to_be_visible()
+    step(page, 1)
+    assert totals_row(page) != baseline
+
+
+def test_typed_seed_survives_reset(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    seed = page.get_by_label("Random seed")
+    seed.fill("11")
+    seed.press("Enter")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"seed 11\)"))).to_be_visible()
+    seed.fill("eleven")
+    seed.press("Enter")
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text(re.compile("seed must be a whole number")).first).to_be_visible(
+        timeout=STEP_TIMEOUT)
+
+
+def test_two_browser_sessions_do_not_share_a_model(browser: Browser, dashboard_url: str) -> None:
+    first, second = browser.new_context(), browser.new_context()
+    try:
+        a, b = first.new_page(), second.new_page()
+        open_dashboard(a, dashboard_url)
+        step(a, 1)
+        open_dashboard(b, dashboard_url)  # a shared model would open at Time: 1.0
+        step(b, 1)
+        step(a, 2)  # each session steps its own model
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_bad_scenario_shows_its_error(page: Page, dashboard_url: str, scenario_folder: Path) -> None:
+    bad = (TOY.read_text(encoding="utf-8").replace("days: 120", "dayz: 120")
+           .replace("name: toy", "name: broken"))
+    (scenario_folder / "broken.yaml").write_text(bad, encoding="utf-8")
+    open_dashboard(page, dashboard_url)  # the picker lists the folder for each new session
+    pick(page, "Scenario", "broken")
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text("Scenario 'broken' could not be loaded")).to_be_visible(timeout=STEP_TIMEOUT)
+    expect(page.get_by_text(re.compile(r"did you mean 'days'")).first).to_be_visible()
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+
+    pick(page, "Scenario", "toy")
+    reset(page)
+    expect(images(page)).to_have_count(2)
+
+
+def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, dashboard_url: str,
+                                                                    tmp_path: Path) -> None:
+    open_dashboard(page, dashboard_url)  # toy: no alliance, so no alliance levers
+    rule_lever = page.get_by_role("button", name=re.compile("^ALL intervention decision rule"))
+    expect(page.get_by_text(re.compile(r"^Levers not applicable: decision_rule, trigger_displaced, "
+                                       r"tolerance, burden_sharing, aid_budget"))).to_be_visible()
+    expect(rule_lever).to_have_count(0)
+
+    pick(page, "Scenario", "mechanisms/intervention")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"intervention \(14 locations, 8 states, 1 alliance, 200 days"))) \
+        .to_be_visible()
+    expect(rule_lever).to_have_text(re.compile("unanimity"))  # the sidebar now offers its levers
+    trigger = page.get_by_role("slider", name="ALL intervention trigger (people)")
+    expect(trigger).to_have_attribute("aria-valuenow", "30000")
+    ahead = DashboardModel(str(INTERVENTION))  # the same scenario and seed, run headless
+    set_render_interval(page, 25)
+    for day in range(25, 201, 25):
+        step(page, day)
+        ahead.run_for(25)
+        if intervention_row(ahead).startswith("operating"):
+            break
+    expect(page.get_by_role("cell", name=intervention_row(ahead), exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("^intervention_decided rule unanimity"))).to_be_visible()
+    unanimity_day = event_day(page, "intervention_decided")
+    expect(page.locator("tr.agent-decision").first).to_be_visible()  # decisions are shaded
+    expect(page.locator("tr.scripted-event").first).to_be_visible()
+    save_screenshot(page, tmp_path / "intervention.png", keep=True)
+
+    pick(page, "ALL intervention decision rule", "majority")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"decision_rule majority \(set\)"))).to_be_visible()
+    decided = page.get_by_role("cell", name=re.compile("^intervention_decided rule majority"))
+    for day in range(25, 201, 25):
+        step(page, day)
+        if decided.count():
+            break
+    expect(page.get_by_role("cell", name="intervention in ORI (majority)")).to_be_visible()
+    assert int(event_day(page, "intervention_decided")) < int(unanimity_day)  # majority: sooner
+
+    pick(page, "Scenario", "toy")
+    reset(page)  # the moved rule lever does not apply to toy: hidden, ignored, no error
+    expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days"))).to_be_visible()
+    expect(rule_lever).to_have_count(0)
+    expect(images(page)).to_have_count(2)

@@ -1,0 +1,31 @@
+"""The decision layer and the event log in words."""
+
+from __future__ import annotations
+
+import re
+
+from sim.app.dashboard.session import DashboardModel
+from sim.app.dashboard.words import decision_rows, latest_events
+from tests.app.dashboard import INTERVENTION, MECHANISMS, intervention_row
+
+
+def test_decisions_in_words_and_in_the_event_log() -> None:
+    model = DashboardModel(str(INTERVENTION))
+    while not intervention_row(model).startswith("operating") and model.day < 150:
+        model.run_for(1)  # unanimity takes as long as the seed's votes and displacement make it
+    days = {e["type"]: e["day"] for e in latest_events(model) if e["origin"] == "agent"}
+    triggered, decided, started = (days["intervention_triggered"], days["intervention_decided"],
+                                   days["intervention_started"])
+    assert triggered < decided < started == decided + 5  # deployment_days: 5
+    assert re.fullmatch(rf"operating since day {started} until day {started + 60} "
+                        r"\(ori_capital, ori_north, ori_east; (not )?stabilising\)", intervention_row(model))
+    assert [e["type"] for e in latest_events(model)[:3]] == [
+        "intervention_started", "intervention_decided", "intervention_triggered"]
+
+    sharing = DashboardModel(str(MECHANISMS / "burden-sharing.yaml"))
+    sharing.run_for(40)
+    relocations = [e for e in latest_events(sharing) if e["type"] == "relocation"]
+    assert len(relocations) == 1 and relocations[0]["count"] > 10  # daily decisions: one entry
+    assert relocations[0]["day"] - relocations[0]["first_day"] + 1 == relocations[0]["count"]
+    (who, what, status), = decision_rows(sharing)
+    assert (who, what) == ("ALL", "burden sharing") and "relocated so far (MEM " in status

@@ -1,0 +1,117 @@
+"""The command line end to end, as a user types it, down to loading the outputs in pandas."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from analysis import load_run
+from sim.app.cli import app
+
+runner = CliRunner()
+
+ROOT = Path(__file__).resolve().parents[2]
+TOY = ROOT / "scenarios" / "toy.yaml"
+
+
+def test_run_then_load_with_pandas(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(TOY), "-o", str(tmp_path / "out"),
+                                 "--set", "parameters.movement.awareness=2", "--days", "40"])
+    assert result.exit_code == 0, result.output
+    assert "Wall time" in result.output and "XBM" in result.output
+    run = load_run(tmp_path / "out")
+    assert run.manifest["days"] == 40
+    assert run.states.day.max() == 39 and str(run.states.date.dtype).startswith("datetime64")
+    assert set(run.flows.kind) <= {"flight", "onward", "crossing", "return", "blocked"}
+    assert run.events.type.tolist()[:2] == ["conflict", "conflict"]
+    assert run.event_details().iloc[0] == {"intensity": 0.9}
+    assert run.locations.capacity.isna().any() and run.locations.capacity.max() == 20000
+    # stocks and states agree
+    last = run.stocks[run.stocks.day == 39]
+    hosted = last[last.status == "refugee"].groupby("host_state")["count"].sum()
+    states = run.states[run.states.day == 39].set_index("state").refugees_hosted
+    assert hosted.get("XBM", 0) == states["XBM"]
+
+
+def test_run_refuses_to_overwrite(tmp_path: Path) -> None:
+    out = str(tmp_path / "out")
+    assert runner.invoke(app, ["run", str(TOY), "-o", out, "--quiet"]).exit_code == 0
+    result = runner.invoke(app, ["run", str(TOY), "-o", out])
+    assert result.exit_code == 1 and "--force" in result.output
+
+
+def test_validate_reports_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(Path(str(TOY)).read_text().replace("days: 120", "dayz: 120"))
+    result = runner.invoke(app, ["validate", str(TOY), str(bad)])
+    assert result.exit_code == 1
+    assert "scenarios/toy.yaml: ok" in result.output
+    assert "bad.yaml:" in result.output and "did you mean 'days'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_run_bad_scenario_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(TOY), "--set", "days=0", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 1 and "--set days=0" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_schema_is_json_schema() -> None:
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.output)
+    assert schema["title"] == "Scenario" and "world" in schema["properties"]
+
+
+def test_plot_writes_pngs(tmp_path: Path) -> None:
+    runner.invoke(app, ["run", str(TOY), "-o", str(tmp_path / "r"), "--quiet"])
+    result = runner.invoke(app, ["plot", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    pngs = sorted((tmp_path / "r" / "plots").glob("*.png"))
+    assert [p.stem for p in pngs] == ["idps_returnees", "largest_flows", "refugees_by_state"]
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+
+
+def test_python_dash_m_and_help() -> None:
+    done = subprocess.run([sys.executable, "-m", "sim", "run", "--help"], capture_output=True, text=True,
+                          check=True)
+    assert "--seed" in done.stdout and "--set" in done.stdout and "--force" in done.stdout
+
+
+FIXTURE = Path("tests/fixtures/flee/mali_cut")
+
+
+def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:
+    (tmp_path / "_settings").mkdir()  # what a shell glob over the conflict folders also matches
+    (tmp_path / "README.md").write_text("# notes")
+    out = tmp_path / "bt"
+    result = runner.invoke(app, ["backtest", str(FIXTURE), str(tmp_path / "_settings"),
+                                 str(tmp_path / "README.md"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.output and "mali_cut" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["backtest.csv", "camps.csv", "mali_cut.png"]
+    again = runner.invoke(app, ["backtest", str(FIXTURE), "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+    folder_rules = runner.invoke(app, ["backtest", str(FIXTURE), "--rules", "folder", "-o", str(out),
+                                       "--force"])
+    assert folder_rules.exit_code == 0, folder_rules.output
+    bad = runner.invoke(app, ["backtest", str(FIXTURE), "--rules", "best", "-o", str(tmp_path / "x")])
+    assert bad.exit_code == 1 and "rules must be one of" in bad.output
+
+
+def test_backtest_bad_folder_is_a_message(tmp_path: Path) -> None:
+    (tmp_path / "broken" / "input_csv").mkdir(parents=True)
+    result = runner.invoke(app, ["backtest", str(tmp_path / "broken"), "-o", str(tmp_path / "bt")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "locations.csv" in result.output and not (tmp_path / "bt").exists()
+
+
+def test_import_flee_writes_a_valid_scenario(tmp_path: Path) -> None:
+    target = tmp_path / "mali.yaml"
+    result = runner.invoke(app, ["import-flee", str(FIXTURE), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+    assert runner.invoke(app, ["import-flee", str(FIXTURE), "-o", str(target)]).exit_code == 1

@@ -1,0 +1,59 @@
+"""The two Flee rules the importer switches on: conflict attractiveness that fades with the
+conflict's age, and forced onward travel from towns after a short stint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.core import rules
+from sim.core.world import Kind
+from sim.model import DisplacementModel
+from tests.conftest import build, line_world
+
+EVENTS = [{"day": 3, "type": "conflict", "locations": ["crossing"], "intensity": 0.8},
+          {"day": 5, "type": "conflict", "locations": ["crossing"], "intensity": 0.0},
+          {"day": 8, "type": "conflict", "locations": ["crossing"], "intensity": 1.0}]
+
+
+def test_the_world_remembers_when_each_conflict_began() -> None:
+    model = DisplacementModel(build(line_world(days=12, events=EVENTS)))
+    w = model.world
+    home, crossing = w.index["home"], w.index["crossing"]
+    seen = []
+    for _ in range(12):
+        model.step()
+        seen.append(int(w.conflict_since[crossing]))
+    assert seen == [-1, -1, -1, 3, 3, -1, -1, -1, 8, 8, 8, 8]
+    assert w.conflict_since[home] == 0  # in conflict from the start
+
+
+@pytest.mark.parametrize(("fade", "expected"), [(False, 1.0), (True, 0.5)])
+def test_conflict_attractiveness_fades_with_age(fade: bool, expected: float) -> None:
+    data = line_world(days=100, parameters={
+        "movement": {"conflict_weight_decay": fade},
+        "displacement": {"spawn_decay": [1.0, 1.0, 1.0, 0.5, 0.1], "spawn_decay_interval": 30}})
+    model = DisplacementModel(build(data))
+    model.run_for(95)  # day 94: home's conflict (since day 0) is in its fourth 30-day period
+    home = model.world.index["home"]
+    p = model.spec.parameters
+    exponent = rules.conflict_exponent(model.world, model.day, p.movement, p.displacement)
+    assert exponent[home] == pytest.approx(expected)
+
+
+def test_forced_onward_travel_from_calm_towns() -> None:
+    data = line_world(parameters={"movement": {"town_continue_probability": 1.0,
+                                               "town_leave_probability": 0.5}})
+    model = DisplacementModel(build(data))
+    w = model.world
+    mv = model.spec.parameters.movement
+    cont, leave = rules.continue_probability(w, mv), rules.leave_probability(w, mv)
+    crossing, camp, home = w.index["crossing"], w.index["camp"], w.index["home"]
+    assert w.kind[crossing] == Kind.BORDER_CROSSING and cont[crossing] == 1.0
+    assert leave[crossing] == 0.5  # only arrivals with time to spare are forced on
+    assert cont[camp] == leave[camp]  # camps keep their own rate
+    assert cont[home] == leave[home]  # in conflict: the conflict rate already applies
+    default = DisplacementModel(build(line_world()))
+    mv = default.spec.parameters.movement
+    assert np.array_equal(rules.continue_probability(default.world, mv),
+                          rules.leave_probability(default.world, mv))

@@ -1,0 +1,252 @@
+"""A Flee folder as an allysim scenario: states, locations, routes, events per closure type,
+conflict onsets, observed counts, settings, the written files and ``world: {flee: path}``."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sim.flee.convert import flee_scenario, import_flee, load_flee_scenario
+from sim.flee.folder import read_flee_folder
+from sim.flee.settings import map_settings
+from sim.loading import load_scenario
+from sim.scenario.errors import ScenarioError
+
+FIXTURES = Path("tests/fixtures/flee")
+MALI = FIXTURES / "mali_cut"
+SSUDAN = FIXTURES / "ssudan_cut"
+
+
+def _copy(tmp_path: Path, src: Path = MALI) -> Path:
+    dst = tmp_path / src.name
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _edit(path: Path, change: Callable[[str], str]) -> None:
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _data(folder: Path) -> dict:
+    return flee_scenario(read_flee_folder(folder)).data
+
+
+def test_world() -> None:
+    data = _data(MALI)
+    assert data["start_date"] == "2012-02-29" and data["days"] == 60
+    assert data["world"]["states"] == [{"id": "MLI", "name": "Mali"},
+                                       {"id": "BFA", "name": "Burkina Faso"},
+                                       {"id": "NER", "name": "Niger"}]
+    locs = {loc["id"]: loc for loc in data["world"]["locations"]}
+    gao = locs["Gao"]
+    assert (gao["lat"], gao["lon"], gao["state"], gao["population"]) == (16.27091, -0.04021, "MLI", 86633)
+    # conflict_date 23 > 0: Flee starts Gao as a town; conflicts.csv makes it a conflict zone
+    assert gao["kind"] == "conflict_zone" and gao["conflict"] == 0.0
+    abala = locs["Abala"]
+    assert abala["displaced"] == 698  # observed on day 0 (after the registration correction)
+    # capacity 11387, minus the day-0 count as Flee master does (quirk Q5)
+    assert abala["kind"] == "camp" and abala["capacity"] == 11387 - 698 and "population" not in abala
+    assert locs["Mentao"]["capacity"] == 6905  # nobody there on day 0
+    assert abala["displaced_from"] == "Menaka"  # the first row defines Flee's home country
+    assert "displaced" not in locs["Mentao"]  # 0 on day 0
+    assert locs["Konna"]["kind"] == "town"
+    assert {"from": "Gao", "to": "Ansongo", "km": 100.0} in data["world"]["routes"]
+
+
+def test_markers_hubs_and_idp_camps() -> None:
+    data = _data(SSUDAN)
+    locs = {loc["id"]: loc for loc in data["world"]["locations"]}
+    assert "Tonga" not in locs  # a marker is not a stop: its two links become one
+    assert {"from": "Awarajwok", "to": "Malakal", "km": 7.0} in data["world"]["routes"]
+    assert locs["Pagak"]["kind"] == "hub" and locs["Nguenyyiel"]["kind"] == "idp_camp"
+    assert {s["id"] for s in data["world"]["states"]} == {"SSD", "ETH"}
+
+
+def test_capacity_below_one_is_unlimited(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "input_csv" / "locations.csv", lambda t: t.replace(",camp,,11387", ",camp,,0")
+          .replace(",camp,,3435", ",camp,,800"))
+    imported = flee_scenario(read_flee_folder(folder))
+    locs = {loc["id"]: loc for loc in imported.data["world"]["locations"]}
+    assert "capacity" not in locs["Abala"]
+    # 800 minus the 875 people there on day 0 is below 1: unlimited too, as in Flee (with a warning)
+    assert "capacity" not in locs["Mangaize"]
+    assert any("'Mangaize': capacity 800 minus its day-0 count 875" in w.message
+               for w in imported.warnings)
+
+
+def test_every_closure_type_becomes_events() -> None:
+    events = _data(MALI)["events"]
+    border = [e for e in events if e["type"] == "border"]
+    assert {"day": 0, "type": "border", "state": "MLI", "from": "BFA", "policy": "closed",
+            "until": 22} in border
+    assert {"day": 0, "type": "border", "state": "BFA", "from": "MLI", "policy": "closed",
+            "until": 22} in border  # country closures close both ways
+    assert len(border) == 4
+    routes = [(e["day"], e["from"], e["to"], e["action"]) for e in events if e["type"] == "route"]
+    # link,Menaka,Mangaize,35,-1: closed for good
+    assert (35, "Menaka", "Mangaize", "close") in routes
+    assert not any(r[1:3] == ("Menaka", "Mangaize") and r[3] == "open" for r in routes)
+    # location,Tabareybarey,Niger,40,50: every route touching it, closed then reopened
+    tab = sorted(r for r in routes if "Tabareybarey" in r[1:3])
+    assert len(tab) == 8 and {r[0] for r in tab} == {40, 50}
+    camps = [(e["day"], e["location"], e["action"]) for e in events if e["type"] == "camp"]
+    assert camps == [(45, "Mentao", "close"), (55, "Mentao", "open")]
+    # remove_forced_redirection is a no-op in Flee master: nothing for Menaka-Abala
+    assert not any(e.get("from") == "Menaka" and e.get("to") == "Abala" for e in events)
+    idp = [(e["day"], e["action"]) for e in _data(SSUDAN)["events"] if e["type"] == "camp"]
+    assert idp == [(10, "close"), (20, "open")]
+
+
+def test_conflict_events_only_at_onsets_and_ends(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    conflicts = folder / "input_csv" / "conflicts.csv"
+    lines = conflicts.read_text().splitlines()
+    col = lines[0].split(",").index("Konna")
+    for day, value in ((3, "0.5"), (4, "0.9"), (5, "0.9"), (6, "0"), (8, "1")):
+        cells = lines[day + 1].split(",")
+        cells[col] = value
+        lines[day + 1] = ",".join(cells)
+    conflicts.write_text("\n".join(lines) + "\n")
+    konna = [(e["day"], e["intensity"]) for e in _data(folder)["events"]
+             if e["type"] == "conflict" and "Konna" in e["locations"]]
+    # the rise to 0.9 is ignored (quirk Q6); day 9 is back to the file's 0
+    assert konna == [(3, 0.5), (6, 0.0), (8, 1.0), (9, 0.0)]
+
+
+def test_settings_map_to_parameters() -> None:
+    params = _data(MALI)["parameters"]
+    mv = params["movement"]
+    assert (mv["max_move_speed"], mv["camp_weight"], mv["town_leave_probability"]) == (200.0, 2.0, 0.5)
+    assert mv["town_continue_probability"] == 1.0  # avoid_short_stints: True
+    assert mv["continue_same_day"] and mv["conflict_weight_decay"]
+    assert (mv["capacity_scaling"], mv["camp_leave_probability"], mv["start_on_foot"]) == (1.25, 0.001,
+                                                                                          True)
+    assert mv["conflict_weight"] == pytest.approx(1 / math.sqrt(10))  # Flee's code default
+    assert mv["idp_camp_leave_probability"] == 0.1 and mv["awareness"] == 1
+    d = params["displacement"]
+    assert d == {"mode": "data_driven", "spawn_decay": [1.0, 1.0, 1.0, 0.5, 0.1],
+                 "spawn_decay_interval": 30, "data_total": "camps", "take_from_population": False}
+    assert params["returns"] == {"enabled": False}
+
+
+@pytest.mark.parametrize(("yaml_text", "where", "message"), [
+    ("move_rules:\n  weight_softening: 0.5\n", "move_rules.weight_softening", "is not supported"),
+    ("move_rules:\n  awareness_level: 0\n", "move_rules.awareness_level", "quirk Q11"),
+    ("move_rules:\n  max_move_sped: 300\n", "move_rules.max_move_sped", "unknown move rule"),
+    ("move_rules:\n  camp_weight: lots\n", "move_rules.camp_weight", "expected a number"),
+    ("spawn_rules:\n  insert_day0: false\n", "spawn_rules.insert_day0", "is not supported"),
+    ("spawn_rules:\n  conflict_driven_spawning:\n    spawn_mode: constant\n",
+     "spawn_rules.conflict_driven_spawning", "pop_ratio"),
+    ("flood_rules:\n  max_flood_level: 3\n", "flood_rules", "not supported"),
+])
+def test_unsupported_settings_are_refused_with_their_line(tmp_path: Path, yaml_text: str, where: str,
+                                                          message: str) -> None:
+    folder = _copy(tmp_path)
+    (folder / "simsetting.yml").write_text("log_levels:\n  agent: 0\n" + yaml_text)
+    with pytest.raises(ScenarioError) as info:
+        flee_scenario(read_flee_folder(folder))
+    [p] = info.value.problems
+    assert p.path == where and message in p.message
+    assert p.file.endswith("simsetting.yml") and p.line is not None and p.line >= 3
+
+
+def test_supported_settings_variants() -> None:
+    mapped, problems = map_settings({"spawn_rules": {"sum_from_camps": False,
+                                                     "take_from_population": True,
+                                                     "conflict_driven_spawning": {
+                                                         "spawn_mode": "pop_ratio",
+                                                         "displaced_per_conflict_day": 0.02}},
+                                     "move_rules": {"use_v1_rules": True, "awareness_level": 2},
+                                     "optimisations": {"hasten": 5}}, "s.yml")
+    assert problems == []
+    d, mv = mapped.parameters["displacement"], mapped.parameters["movement"]
+    assert (d["mode"], d["flee_rate"], d["data_total"], d["take_from_population"]) == (
+        "conflict_driven", 0.02, "total", True)
+    assert (mv["max_move_speed"], mv["camp_weight"], mv["conflict_weight"], mv["awareness"]) == (
+        200.0, 2.0, 0.25, 2)  # use_v1_rules
+    assert mapped.hasten == 5
+
+
+def test_hasten_divides_populations_capacities_and_counts(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "simsetting.yml", lambda t: t.replace("hasten: 1", "hasten: 10"))
+    data = _data(folder)
+    locs = {loc["id"]: loc for loc in data["world"]["locations"]}
+    assert (locs["Gao"]["population"], locs["Abala"]["capacity"], locs["Abala"]["displaced"]) == (
+        8663, 1138 - 69, 69)
+    assert data["observed"]["series"][0]["count"] == pytest.approx(
+        _data(MALI)["observed"]["series"][0]["count"] / 10)
+
+
+def test_duplicate_routes_are_merged_with_a_warning(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "input_csv" / "routes.csv", lambda t: t + "Ansongo,Gao,90,0\n")
+    imported = flee_scenario(read_flee_folder(folder))
+    gao = [r for r in imported.data["world"]["routes"] if {r["from"], r["to"]} == {"Gao", "Ansongo"}]
+    assert gao == [{"from": "Gao", "to": "Ansongo", "km": 90.0}]
+    assert any("listed again" in w.message for w in imported.warnings)
+
+
+def test_import_writes_a_scenario_that_loads_back(tmp_path: Path) -> None:
+    out = tmp_path / "scen" / "mali.yaml"
+    result = import_flee(MALI, out)
+    assert [p.name for p in result.files] == ["mali.yaml", "mali.locations.csv", "mali.routes.csv",
+                                              "mali.observed.csv", "mali.observed_total.csv"]
+    text = out.read_text()
+    assert "locations_csv: mali.locations.csv" in text and "csv: mali.observed.csv" in text
+    loaded = load_scenario(out)
+    direct = load_flee_scenario(MALI)
+    assert loaded.resolved() == direct.resolved()
+    assert loaded.observed is not None and loaded.observed.locations() == [
+        "Mentao", "Abala", "Mangaize", "Tabareybarey"]
+
+
+def test_world_can_name_a_flee_folder(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "name: mali-what-if\n"
+        "days: 30\n"
+        "world: {flee: mali_cut}\n"
+        "events:\n"
+        "  - {day: 10, type: border, state: NER, policy: closed}\n"
+        "parameters:\n"
+        "  movement: {camp_weight: 3.0}\n")
+    s = load_scenario(scenario)
+    assert (s.name, s.days, s.start_date.isoformat()) == ("mali-what-if", 30, "2012-02-29")
+    assert s.parameters.movement.camp_weight == 3.0  # the scenario's own value wins
+    assert s.parameters.movement.max_move_speed == 200.0  # the rest from simsetting.yml
+    assert s.events[0].day == 10 and len(s.events) > 1  # own events first, then the folder's
+    assert s.observed is not None and len(s.world.locations) == 9
+    assert "flee" not in s.resolved()["world"]
+    assert folder.exists()
+
+
+def test_world_flee_errors_point_at_the_folder_files(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "input_csv" / "closures.csv").unlink()
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\nworld: {flee: mali_cut}\n")
+    with pytest.raises(ScenarioError, match=r"closures.csv: \(file\): missing file"):
+        load_scenario(scenario)
+    scenario.write_text("name: x\nworld: {flee: mali_cut, states: []}\n")
+    with pytest.raises(ScenarioError, match="cannot also set 'states'"):
+        load_scenario(scenario)
+
+
+def test_observed_locations_are_checked(tmp_path: Path) -> None:
+    out = tmp_path / "m.yaml"
+    import_flee(MALI, out)
+    observed = tmp_path / "m.observed.csv"
+    _edit(observed, lambda t: t.replace("Abala,", "Abbala,", 1))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(out)
+    [p] = info.value.problems
+    assert p.file.endswith("m.observed.csv") and p.line == 2 + sum(
+        1 for line in observed.read_text().splitlines() if line.startswith("Mentao"))
+    assert "unknown location 'Abbala'" in p.message and "did you mean 'Abala'" in p.message
