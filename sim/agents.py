@@ -53,7 +53,8 @@ class State(mesa.Agent):
         self.index = index
         self.code = spec.id
         self.name = spec.name or spec.id
-        self.decisions = StateDecisions(index, spec.id, spec.policy, model.context)
+        self.decisions = StateDecisions(index, spec.id, spec.policy,
+                                        model.context.for_mechanism(f"state:{spec.id}"))
 
     def decide(self) -> None:
         """Today's decisions: border review, resettlement deliveries."""
@@ -86,14 +87,13 @@ class Alliance(mesa.Agent):
                          willingness=np.array([spec.willingness.get(m, spec.default_willingness)
                                                for m in spec.members]),
                          decision_rule=spec.decision_rule, required_share=spec.required_share())
-        ctx = model.context
-        self.intervention = Intervention(self.bloc, spec.intervention, ctx) if spec.intervention else None
-        builders = ((spec.burden_sharing, BurdenSharing), (spec.border_security, BorderSecurity),
-                    (spec.aid, AidProgramme), (spec.evacuation, Evacuation),
-                    (spec.free_movement, FreeMovement))
-        self.instruments: list[Instrument] = [cls(self.bloc, s, ctx) for s, cls in builders if s is not None]
-        if self.intervention is not None:
-            self.instruments.insert(0, self.intervention)
+        builders = (("intervention", Intervention), ("burden_sharing", BurdenSharing),
+                    ("border_security", BorderSecurity), ("aid", AidProgramme),
+                    ("evacuation", Evacuation), ("free_movement", FreeMovement))
+        self.instruments: list[Instrument] = [
+            cls(self.bloc, getattr(spec, name), model.context.for_mechanism(f"alliance:{spec.id}:{name}"))
+            for name, cls in builders if getattr(spec, name) is not None]
+        self.intervention = next((i for i in self.instruments if isinstance(i, Intervention)), None)
 
     @property
     def members(self) -> np.ndarray:

@@ -22,7 +22,7 @@ from sim import effects
 from sim.agents import Alliance, CivilianPopulation, Location, State
 from sim.core.borders import Borders
 from sim.core.cohorts import People, Status
-from sim.core.context import Clock, Context, EventLog
+from sim.core.context import Clock, Context, EventLog, Streams
 from sim.core.flows import Flows
 from sim.core.movement import Movement
 from sim.core.population import Population
@@ -59,18 +59,21 @@ class DisplacementModel(mesa.Model):
         self.borders = Borders(w, spec, self.paths)
         self.flows = Flows()
         self.log = EventLog()
-        self.context = Context(w, self.borders, self.population, self.flows, self.log, self.clock, self.rng)
+        self.streams = Streams(seed)
+        self.context = Context(w, self.borders, self.population, self.flows, self.log, self.clock,
+                               self.streams, self.streams.generator("events"))
 
         self.states = [State(self, i, s) for i, s in enumerate(spec.world.states)]
         self.locations = [Location(self, i, self.grid[i]) for i in range(w.n)]
         self.populations = [CivilianPopulation(self, loc) for loc in self.locations]
-        self.spawner = (DataDrivenSpawner(w, self.population, spec, self.rng)
+        self.spawner = (DataDrivenSpawner(w, self.population, spec, self.streams.generator("spawning"))
                         if spec.parameters.displacement.mode == "data_driven" else None)
         self.movement = Movement(w, self.paths, self.borders, spec.parameters, self.population,
-                                 self.flows, self.rng, self.spawner)
+                                 self.flows, self.streams.generator("movement"), self.spawner)
         self.alliances = [Alliance(self, a) for a in spec.world.alliances]
         conflicts = {c.id: c for c in spec.world.conflicts}
-        self.negotiations = [NegotiationTrack(n, conflicts[n.conflict], self.context)
+        self.negotiations = [NegotiationTrack(n, conflicts[n.conflict],
+                                              self.context.for_mechanism(f"track:{n.conflict}"))
                              for n in spec.world.negotiations]
         risk = np.array([s.conflict_risk for s in spec.world.states])
         defenders = [d for a in self.alliances if (d := a.defender()) is not None]

@@ -7,7 +7,9 @@ the model, so what each one reads and writes is visible in its signature.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,7 +62,23 @@ class EventLog:
             self.origin = "agent"
 
 
-@dataclass
+class Streams:
+    """Independent random streams derived from a run's seed, one per mechanism, keyed by name.
+
+    A mechanism's stream depends only on the seed and its name (``movement``, ``state:FRN``,
+    ``alliance:NATO:intervention``, ...), so switching one mechanism on or off leaves every
+    other mechanism's draws untouched: common random numbers that really pair two variants.
+    """
+
+    def __init__(self, seed: int):
+        self.seed = seed
+
+    def generator(self, name: str) -> np.random.Generator:
+        key = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "little")
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(key,))))
+
+
+@dataclass(frozen=True)
 class Context:
     """The parts of a run a mechanism may read and change, and the random stream it draws from."""
 
@@ -70,11 +88,16 @@ class Context:
     flows: Flows
     log: EventLog
     clock: Clock
+    streams: Streams
     rng: np.random.Generator
 
     @property
     def day(self) -> int:
         return self.clock.day
+
+    def for_mechanism(self, name: str) -> Context:
+        """The same view of the run with the mechanism's own random stream."""
+        return dataclasses.replace(self, rng=self.streams.generator(name))
 
     def decision(self, kind: str, actor: str, target: str, detail: dict[str, Any]) -> None:
         """Log a decision taken today by ``actor`` (a state, an alliance or a negotiation track)."""

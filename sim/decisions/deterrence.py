@@ -32,6 +32,8 @@ class ConflictOnsets:
     def __init__(self, risk: np.ndarray, params: ConflictParameters, defenders: list[Defender],
                  ctx: Context):
         self.ctx = ctx
+        # One stream per state, so that one state's onsets never depend on another's hazard.
+        self.rngs = [ctx.streams.generator(f"onsets:{code}") for code in ctx.world.state_ids]
         self.risk = risk
         self.params = params
         self.deterrence = np.zeros(len(self.risk))
@@ -53,20 +55,23 @@ class ConflictOnsets:
         for _, where in [o for o in self.ongoing if o[0] <= day]:
             w.intensity[where] = 0.0
             ctx.decision("ceasefire", w.state_ids[w.state_of[where[0]]], ",".join(w.ids[i] for i in where),
-                           {"reason": "conflict ran its course"})
+                         {"reason": "conflict ran its course"})
         self.ongoing = [o for o in self.ongoing if o[0] > day]
-        for state in np.flatnonzero(ctx.rng.random(len(self.risk)) < self.hazard()):
+        hazard = self.hazard()
+        for state in np.flatnonzero(self.risk > 0):
+            rng = self.rngs[state]
+            if rng.random() >= hazard[state]:
+                continue
             towns = np.flatnonzero((w.state_of == state) & ~w.is_camp & (w.intensity <= 0))
             if not len(towns):
                 continue
             weights = w.population0[towns] + 1.0
             k = min(self.params.onset_locations, len(towns))
-            hit = ctx.rng.choice(towns, size=k, replace=False, p=weights / weights.sum())
+            hit = rng.choice(towns, size=k, replace=False, p=weights / weights.sum())
             w.intensity[hit] = self.params.onset_intensity
             self.ongoing.append((day + self.params.onset_duration, hit))
             code = w.state_ids[state]
             ctx.decision("conflict_onset", code, ",".join(w.ids[i] for i in hit),
-                           {"intensity": self.params.onset_intensity,
-                            "hazard": round(float(self.hazard()[state]), 6)})
+                         {"intensity": self.params.onset_intensity, "hazard": round(float(hazard[state]), 6)})
             for defender in self.defenders.get(int(state), []):
                 defender.respond(code, day)

@@ -63,16 +63,16 @@ class NegotiationTrack:
         w.intensity[self.locations] *= 1.0 - self.spec.deescalation
         self.ceasefire_hazard = min(1.0, self.ceasefire_hazard + self.spec.ceasefire_step)
         self.ctx.decision("prisoner_exchange", self.actor, self.conflict.id,
-                                {"prisoners": self.spec.prisoners, "exchanges": self.exchanges,
-                                 "mean_intensity": round(float(w.intensity[self.locations].mean()), 4),
-                                 "ceasefire_hazard": round(self.ceasefire_hazard, 4)})
+                          {"prisoners": self.spec.prisoners, "exchanges": self.exchanges,
+                           "mean_intensity": round(float(w.intensity[self.locations].mean()), 4),
+                           "ceasefire_hazard": round(self.ceasefire_hazard, 4)})
 
     def ceasefire(self) -> None:
         """The ceasefire holds: fighting stops at the conflict's locations."""
         self.ctx.world.intensity[self.locations] = 0.0
         self.over = True
         self.ctx.decision("ceasefire", self.actor, self.conflict.id,
-                                {"exchanges": self.exchanges, "locations": len(self.locations)})
+                          {"exchanges": self.exchanges, "locations": len(self.locations)})
 
     def describe(self) -> tuple[str, str]:
         status = f"{self.rounds} rounds, {self.exchanges} prisoner exchanges"

@@ -31,8 +31,9 @@ def test_an_exchange_lowers_intensity() -> None:
 
 
 def test_multilateral_backing_adds_leverage_but_slows_rounds() -> None:
-    multi = decisions(mechanism("negotiations", seed=0, days=100), "negotiation_round")
-    bi = decisions(mechanism("negotiations", f"{TRACK}.track=bilateral", f"{TRACK}.backing=null",
-                             seed=0, days=100), "negotiation_round")
+    no_ceasefire = f"{TRACK}.ceasefire_step=0"  # talks go on, so the cadence shows whatever the draws
+    multi = decisions(mechanism("negotiations", no_ceasefire, seed=0, days=100), "negotiation_round")
+    bilateral = (f"{TRACK}.track=bilateral", f"{TRACK}.backing=null")
+    bi = decisions(mechanism("negotiations", no_ceasefire, *bilateral, seed=0, days=100), "negotiation_round")
     assert multi[1]["day"] - multi[0]["day"] == 21 and bi[1]["day"] - bi[0]["day"] == 14
     assert multi[0]["detail"]["probability"] == 2 * bi[0]["detail"]["probability"]
