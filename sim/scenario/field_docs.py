@@ -67,7 +67,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("parameters.conflict", ConflictParameters),
 ]
 
-DOCS = (Path("docs/scenario.md"), Path("docs/model.md"))
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"  # in a source checkout
+DOCS = (DOCS_DIR / "scenario.md", DOCS_DIR / "model.md")
 BEGIN = "<!-- BEGIN GENERATED: allysim schema --markdown -->"
 END = "<!-- END GENERATED -->"
 

@@ -31,7 +31,7 @@ def test_every_documented_column_has_its_dtype(run_dir: Path) -> None:
 
 
 def test_columns_match_docs(run_dir: Path) -> None:
-    doc = Path("docs/outputs.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "outputs.md").read_text()
     for name in DTYPES:
         for column in pd.read_csv(run_dir / f"{name}.csv", nrows=0).columns:
             assert f"`{column}`" in doc, (name, column)

@@ -81,7 +81,13 @@ def test_python_dash_m_and_help() -> None:
     assert "--seed" in done.stdout and "--set" in done.stdout and "--force" in done.stdout
 
 
-FIXTURE = Path("tests/fixtures/flee/mali_cut")
+def test_the_installed_allysim_command_runs() -> None:
+    command = Path(sys.executable).with_name("allysim")  # the console script of this environment
+    done = subprocess.run([str(command), "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("allysim ")
+
+
+FIXTURE = ROOT / "tests" / "fixtures" / "flee" / "mali_cut"
 
 
 def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:

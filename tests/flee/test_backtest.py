@@ -27,7 +27,7 @@ from sim.flee.convert import import_flee
 from sim.model import DisplacementModel
 from sim.scenario.errors import ScenarioError
 
-FIXTURES = Path("tests/fixtures/flee")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "flee"
 MALI = FIXTURES / "mali_cut"
 SSUDAN = FIXTURES / "ssudan_cut"
 

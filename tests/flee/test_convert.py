@@ -16,7 +16,7 @@ from sim.flee.settings import map_settings
 from sim.loading import load_scenario
 from sim.scenario.errors import ScenarioError
 
-FIXTURES = Path("tests/fixtures/flee")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "flee"
 MALI = FIXTURES / "mali_cut"
 SSUDAN = FIXTURES / "ssudan_cut"
 

@@ -11,7 +11,7 @@ import pytest
 from sim.flee.folder import read_flee_folder
 from sim.scenario.errors import ScenarioError
 
-FIXTURES = Path("tests/fixtures/flee")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "flee"
 MALI = FIXTURES / "mali_cut"
 SSUDAN = FIXTURES / "ssudan_cut"
 

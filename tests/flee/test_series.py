@@ -16,7 +16,7 @@ from sim.flee.folder import read_flee_folder
 from sim.flee.series import corrected_series, flee_sum
 from sim.scenario.observed import ObservedSpec
 
-MALI = Path("tests/fixtures/flee/mali_cut")
+MALI = Path(__file__).resolve().parents[1] / "fixtures" / "flee" / "mali_cut"
 
 
 def test_interpolation_by_hand() -> None:

@@ -7,10 +7,10 @@ import pytest
 from sim.scenario.field_docs import DOCS, markdown, refresh
 
 
-@pytest.mark.parametrize("doc", DOCS, ids=str)
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
 def test_generated_parts_are_up_to_date(doc: Path) -> None:
     text = doc.read_text()
-    assert refresh(text) == text, "run: python -m sim.schema_docs"
+    assert refresh(text) == text, "run: python -m sim.scenario.field_docs"
 
 
 def test_every_field_has_a_description() -> None:
