@@ -15,11 +15,33 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from sim.app.rundir import RunDirExists, write_atomically
 from sim.app.runner import RunResult, run_to_directory
+from sim.experiments.compare import arms, comparison_table
+from sim.experiments.ensemble import (
+    DEFAULT_TABLES,
+    EnsembleError,
+    EnsembleResult,
+    Plan,
+    make_plan,
+    run_plan,
+    variants_of,
+)
+from sim.experiments.executors import executor
+from sim.experiments.metrics import MetricError
+from sim.experiments.replicate import RUN_TABLES
+from sim.experiments.sensitivity import SensitivityError
+from sim.experiments.sensitivity import sensitivity as run_sensitivity
 from sim.flee.backtest import run_backtest, write_backtest
 from sim.flee.convert import import_flee
 from sim.loading import load_scenario
@@ -48,6 +70,19 @@ def main_options(
     """allysim: what-if simulations of alliance-driven displacement."""
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+SetOption = Annotated[list[str] | None, typer.Option("--set", help="Override a field in every run: "
+                      "dotted.path=value (repeatable).")]
+MetricOption = Annotated[list[str] | None, typer.Option("--metric", help="A metric from the catalogue "
+                         "(docs/outputs.md#metrics), e.g. 'peak_refugees_hosted[ALB]' (repeatable); "
+                         "default: total_fled, peak_refugees, peak_idps, displaced_days, "
+                         "returnees_at_end.")]
+JobsOption = Annotated[int | None, typer.Option(min=1, help="Local worker processes (default: every "
+                       "core; 1 runs in this process).")]
+SchedulerOption = Annotated[str | None, typer.Option(help="A Dask scheduler to run on instead of local "
+                            "processes, e.g. tcp://10.0.0.5:8786 (docs/ensembles.md).")]
+ForceOption = Annotated[bool, typer.Option(help="Replace an existing ensemble directory.")]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -240,6 +275,9 @@ def backtest(
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory for camps.csv, "
                       "backtest.csv and one PNG per conflict.")] = Path("runs/backtest"),
     force: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
+    jobs: Annotated[int, typer.Option(min=1, help="Local worker processes (default 1, so that the "
+                    "wall seconds reported are those of one uncontended run).")] = 1,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Backtest Flee-format conflicts against UNHCR camp registrations (ARD, rescaled ARD)."""
     import matplotlib
@@ -268,8 +306,10 @@ def backtest(
             bar.update(task, advance=1, description=conflict)
 
         try:
-            result = run_backtest(folders, replicates=replicates, mode=mode, rules=rules,
-                                  on_progress=on_progress)
+            with executor(jobs, scheduler) as pool:
+                result = run_backtest(folders, replicates=replicates, mode=mode, rules=rules,
+                                      pool=pool if jobs > 1 or scheduler else None,
+                                      on_progress=on_progress)
         except ScenarioError as exc:
             raise _fail(str(exc)) from None
         except ValueError as exc:  # an unknown --rules name
@@ -288,6 +328,179 @@ def backtest(
                       f"{row.ard_rescaled:.3f}", f"{row.total_error:.3f}", f"{row.wall_seconds:.2f}")
     out.print(table)
     out.print(f"Outputs: {output}/", markup=False)
+
+
+# -- experiments -----------------------------------------------------------------------------
+
+def _run_experiment(plan: Plan, scenarios: list, out: Path | None, jobs: int | None,
+                    scheduler: str | None, resume: bool, force: bool, label: str) -> EnsembleResult:
+    """Run a plan with a progress bar (ETA) on the chosen executor."""
+    command = "allysim " + " ".join(sys.argv[1:])
+    where = f"Dask scheduler {scheduler}" if scheduler else f"{jobs or 'all'} local process(es)"
+    out_text = f" -> {out}/" if out else ""
+    err.print(f"{label}: {len(plan.variants)} variant(s) x {len(plan.seeds)} replicate(s) on {where}"
+              f"{out_text}", markup=False)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task(label, total=len(plan.tasks()))
+
+        def on_done(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        with executor(jobs, scheduler) as pool:
+            return run_plan(plan, scenarios, pool, out, resume, force, command=command, on_done=on_done)
+
+
+def _experiment_errors() -> tuple[type[Exception], ...]:
+    return ScenarioError, MetricError, EnsembleError, SensitivityError
+
+
+def _summary_table(result: EnsembleResult, title: str) -> Table:
+    table = Table(title=title)
+    for col in ("variant", "metric", "n", "median", "90% interval"):
+        table.add_column(col, justify="right" if col in ("n", "median", "90% interval") else "left")
+    for row in result.summary.itertuples():
+        table.add_row(str(row.variant), str(row.metric), str(row.n), _number(row.median),
+                      f"{_number(row.q05)} to {_number(row.q95)}")
+    return table
+
+
+def _number(x: float) -> str:
+    if x != x:  # NaN
+        return "-"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+
+@app.command()
+def ensemble(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    replicates: Annotated[int, typer.Option(min=1, help="Seeds per variant (seed, seed+1, ...).")] = 10,
+    seed: Annotated[int | None, typer.Option(help="First seed (default: the scenario's).")] = None,
+    set_: SetOption = None,
+    sweep: Annotated[list[str] | None, typer.Option(help="One variant per value: dotted.path=a,b,c "
+                     "(repeatable: every combination).")] = None,
+    metric: MetricOption = None,
+    tables: Annotated[str, typer.Option(help="Run tables to keep, comma-separated, or 'all': "
+                      f"{','.join(RUN_TABLES)}.")] = ",".join(DEFAULT_TABLES),
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Ensemble directory; default: "
+                      "runs/ensemble-<scenario name>.")] = None,
+    resume: Annotated[bool, typer.Option(help="Finish a killed ensemble in -o: its finished "
+                      "replicates are kept.")] = False,
+    force: ForceOption = False,
+) -> None:
+    """Run replicates (x a sweep grid) of a scenario; Parquet tables, metrics and their spread."""
+    kept = RUN_TABLES if tables.strip() == "all" else tuple(t.strip() for t in tables.split(",") if t.strip())
+    try:
+        plan, scenarios = make_plan(variants_of(scenario, set_ or [], sweep or []), replicates, seed,
+                                    metric or [], kept)
+        out_dir = output or Path("runs") / f"ensemble-{scenarios[0].name}"
+        result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, resume, force, "ensemble")
+    except _experiment_errors() as exc:
+        raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
+    out.print(_summary_table(result, f"{scenario.stem}: {replicates} replicates, seeds "
+                             f"{plan.seeds[0]}-{plan.seeds[-1]}"))
+    out.print(f"Wall time: {result.wall_seconds:.1f} s  ·  outputs: {out_dir}/", markup=False)
+
+
+@app.command()
+def compare(
+    base: Annotated[Path, typer.Argument(help="Baseline scenario YAML file.")],
+    variant: Annotated[Path | None, typer.Argument(help="Variant scenario file (default: the "
+                       "baseline with the --set overrides).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a field in the variant: "
+                    "dotted.path=value (repeatable).")] = None,
+    replicates: Annotated[int, typer.Option(min=2, help="Seeds, the same in both arms.")] = 20,
+    seed: Annotated[int | None, typer.Option(help="First seed (default: the baseline's).")] = None,
+    metric: MetricOption = None,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory; default: "
+                      "runs/compare-<scenario name>.")] = None,
+    force: ForceOption = False,
+) -> None:
+    """Baseline vs variant on common seeds: each metric's paired difference with its 95% interval."""
+    try:
+        plan, scenarios = make_plan(arms(base, variant, set_ or []), replicates, seed, metric or [],
+                                    ("states",))
+        out_dir = output or Path("runs") / f"compare-{scenarios[0].name}"
+        result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, False, force, "compare")
+    except (*_experiment_errors(), ValueError) as exc:
+        raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
+    table = comparison_table(result.metrics)
+    table.to_csv(out_dir / "compare.csv", index=False)
+    _save_figure("compare_figure", out_dir / "compare.png", table, result.metrics, result.tables["states"],
+                 f"{base.stem}: variant ({variant.stem if variant else ', '.join(set_ or [])}) vs "
+                 f"baseline, {replicates} paired seeds")
+    shown = Table(title=f"variant - baseline, {replicates} paired seeds (95% intervals)")
+    for col in ("metric", "baseline", "variant", "difference", "paired interval", "unpaired interval",
+                "gain"):
+        shown.add_column(col, justify="left" if col == "metric" else "right")
+    for r in table.itertuples():
+        shown.add_row(r.metric, _number(r.baseline_mean), _number(r.variant_mean), _number(r.difference),
+                      f"{_number(r.ci_low)} to {_number(r.ci_high)}",
+                      f"{_number(r.unpaired_low)} to {_number(r.unpaired_high)}", f"{r.pairing_gain:.1f}x")
+    out.print(shown)
+    out.print(f"Wall time: {result.wall_seconds:.1f} s  ·  outputs: {out_dir}/ (compare.csv, compare.png)",
+              markup=False)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    param: Annotated[list[str], typer.Option(help="A parameter and its range: dotted.path=low:high "
+                     "(repeatable; whole-number bounds are sampled as whole numbers).")],
+    method: Annotated[str, typer.Option(help="sobol (first-order and total indices) or morris "
+                      "(screening).")] = "sobol",
+    samples: Annotated[int, typer.Option(min=2, help="SALib's N: Sobol runs N x (parameters + 2) "
+                       "samples, Morris N x (parameters + 1).")] = 32,
+    replicates: Annotated[int, typer.Option(min=1, help="Seeds per sample (the same for every "
+                          "sample); a sample's metric is their mean.")] = 1,
+    seed: Annotated[int | None, typer.Option(help="First seed (default: the scenario's).")] = None,
+    set_: SetOption = None,
+    metric: MetricOption = None,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory; default: "
+                      "runs/sensitivity-<scenario name>.")] = None,
+    force: ForceOption = False,
+) -> None:
+    """Global sensitivity of metrics to parameter ranges (SALib: Sobol or Morris)."""
+    out_dir = output or Path("runs") / f"sensitivity-{scenario.stem}"
+    try:
+        result = run_sensitivity(scenario, param, method=method, samples=samples, replicates=replicates,
+                                 seed=seed, metrics=metric or [], overrides=set_ or [], jobs=jobs,
+                                 scheduler=scheduler, out=out_dir, force=force,
+                                 command="allysim " + " ".join(sys.argv[1:]))
+    except _experiment_errors() as exc:
+        raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
+    _save_figure("sensitivity_figure", out_dir / "sensitivity.png", result.indices,
+                 title=f"{scenario.stem}: {method} indices, {len(result.samples)} samples")
+    shown = Table(title=f"{method} indices (95% confidence)")
+    columns = [c for c in result.indices.columns if not c.endswith("_conf")]
+    for col in columns:
+        shown.add_column(col, justify="left" if col in ("metric", "parameter") else "right")
+    for row in result.indices.to_dict("records"):
+        shown.add_row(*[str(row[c]) if c in ("metric", "parameter") else
+                        f"{row[c]:.3g}" + (f" ± {row[c + '_conf']:.2g}" if f"{c}_conf" in row else "")
+                        for c in columns])
+    out.print(shown)
+    out.print(f"Outputs: {out_dir}/ (sensitivity.csv, samples.csv, sensitivity.png)", markup=False)
+
+
+def _save_figure(name: str, file: Path, *args: object, **kwargs: object) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no window
+    import matplotlib.pyplot as plt
+
+    from analysis import experiment_plots
+
+    fig = getattr(experiment_plots, name)(*args, **kwargs)
+    fig.savefig(file, dpi=110)
+    plt.close(fig)
 
 
 def main() -> None:

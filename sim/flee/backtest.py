@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,14 +136,15 @@ def conflict_name(path: str | Path) -> str:
 
 def run_backtest(folders: Sequence[str | Path], replicates: int = 1, mode: str = "data_driven",
                  out: str | Path | None = None, *, rules: str = "calibrated",
-                 overrides: Sequence[str] = (),
+                 overrides: Sequence[str] = (), pool: Executor | None = None,
                  on_progress: Callable[[str, int, int], None] | None = None) -> BacktestResult:
     """Backtest every conflict ``replicates`` times (seeds 0..replicates-1).
 
     ``rules``: "calibrated" (default) or "folder" (see ``load_conflict``); ``overrides`` are
-    ``dotted.path=value`` settings applied last. ``on_progress(conflict, replicate, replicates)``
-    is called after each run. Raises ScenarioError if a folder cannot be read (nothing is run
-    then).
+    ``dotted.path=value`` settings applied last. Runs go to ``pool`` (any ``concurrent.futures``
+    executor: local processes, a Dask cluster), else run here one after another; the results do
+    not depend on where they ran. ``on_progress(conflict, replicate, replicates)`` is called
+    after each run. Raises ScenarioError if a folder cannot be read (nothing is run then).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -158,17 +160,21 @@ def run_backtest(folders: Sequence[str | Path], replicates: int = 1, mode: str =
             problems += exc.problems
     if problems:
         raise ScenarioError(problems)
+    def done(key: tuple[int, int]) -> None:
+        if on_progress is not None:
+            on_progress(specs[key[0]][0], key[1], replicates)
+
+    jobs = {(i, r): (spec, spec.seed + r) for i, (_, spec) in enumerate(specs) for r in range(replicates)}
+    runs = _replay_all(jobs, pool, done)
     camp_parts: list[pd.DataFrame] = []
     summary: list[dict] = []
-    for name, spec in specs:
+    for i, (name, spec) in enumerate(specs):
         metrics, walls = [], []
         for r in range(replicates):
-            run = replay(spec, seed=spec.seed + r)
+            run = runs[i, r]
             metrics.append(scores(run.simulated, run.observed))
             walls.append(run.wall_seconds)
             camp_parts.append(_camp_rows(name, r, spec.start_date, run))
-            if on_progress is not None:
-                on_progress(name, r, replicates)
         summary.append({"conflict": name, "mode": mode, "replicates": replicates, "days": spec.days,
                         "camps": len(observed_camps(spec)),
                         **{k: float(np.mean([m[k] for m in metrics])) for k in metrics[0]},
@@ -178,6 +184,21 @@ def run_backtest(folders: Sequence[str | Path], replicates: int = 1, mode: str =
     if out is not None:
         write_backtest(result, out)
     return result
+
+
+def _replay_all(jobs: dict[tuple[int, int], tuple[Scenario, int]], pool: Executor | None,
+                done: Callable[[tuple[int, int]], None]) -> dict[tuple[int, int], Replay]:
+    """Every (scenario, seed) replayed, here in turn or on ``pool``; ``done(key)`` after each."""
+    if pool is None:
+        runs = {}
+        for key, (spec, seed) in jobs.items():
+            runs[key] = replay(spec, seed)
+            done(key)
+        return runs
+    futures = {pool.submit(replay, spec, seed): key for key, (spec, seed) in jobs.items()}
+    for future in as_completed(futures):
+        done(futures[future])
+    return {key: future.result() for future, key in futures.items()}
 
 
 def _camp_rows(name: str, replicate: int, start: dt.date, run: Replay) -> pd.DataFrame:

@@ -105,6 +105,13 @@ def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
     return scenario
 
 
+def with_overrides(scenario: Scenario, overrides: Sequence[str], origin: str = "<scenario>") -> Scenario:
+    """A loaded scenario with ``dotted.path=value`` overrides applied and checked again: what
+    loading the file with those overrides gives, without reading any file."""
+    data = scenario.resolved()
+    return parse_scenario(data, SourceMap(origin, data), overrides=overrides)
+
+
 def _expand_world(data: Any, base_dir: Path, source: SourceMap,
                   world_sources: Mapping[str, WorldSource]) -> list[Problem]:
     """A world given by another source (``world: {flee: folder}``), expanded in place."""

@@ -1,0 +1,54 @@
+"""Load an ensemble directory (``allysim ensemble``, ``compare``, ``sensitivity``) into typed
+DataFrames: the metrics of every replicate, their summary, and the run tables it kept."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.loading import DTYPES
+
+TAGS = {"variant": "string", "replicate": "int64", "seed": "int64"}
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """One ensemble directory: ``metrics`` (variant, replicate, seed, metric, value), ``summary``
+    (per variant and metric: n, mean, median, q05, q95), the kept run tables by name (each with
+    variant, replicate and seed columns), and extra result tables (``compare.csv``,
+    ``sensitivity.csv``, ``samples.csv``) when the directory has them."""
+
+    path: Path
+    manifest: dict[str, Any]
+    metrics: pd.DataFrame
+    summary: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    results: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def load_ensemble(path: str | Path) -> Ensemble:
+    """Read an ensemble directory with documented dtypes and parsed dates."""
+    path = Path(path)
+    manifest_file = path / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.is_file() else {}
+    if manifest.get("kind") != "allysim ensemble":
+        raise FileNotFoundError(f"{path} is not an allysim ensemble directory (no ensemble manifest.json)")
+    if manifest.get("status") != "completed":
+        raise FileNotFoundError(f"{path}: the ensemble did not finish (status {manifest.get('status')!r}); "
+                                "finish it with --resume")
+    metrics = pd.read_parquet(path / "metrics.parquet").astype({**TAGS, "metric": "string"})
+    summary = pd.read_csv(path / "summary.csv", dtype={"variant": "string", "metric": "string"})
+    tables = {}
+    for name in manifest.get("tables", []):
+        df = pd.read_parquet(path / f"{name}.parquet")
+        types = {**TAGS, **{c: t for c, t in DTYPES[name].items() if c in df.columns}}
+        df = df.astype(types)
+        if "date" in df.columns:
+            df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+        tables[name] = df
+    results = {f.stem: pd.read_csv(f) for f in sorted(path.glob("*.csv")) if f.stem != "summary"}
+    return Ensemble(path, manifest, metrics, summary, tables, results)

@@ -1,0 +1,19 @@
+"""Experiments: replicate ensembles, sweeps, paired comparisons on common random numbers,
+sensitivity analysis, on local processes or a Dask cluster (docs/ensembles.md).
+
+The Python API::
+
+    from sim.experiments import compare, ensemble, sensitivity
+    result = compare("scenarios/mechanisms/intervention.yaml",
+                     overrides=["world.alliances.0.decision_rule=majority"], replicates=20,
+                     metrics=["decision_day[ALL]", "displaced_days"])
+    result.table            # one row per metric: difference and its 95% intervals
+"""
+
+from sim.experiments.compare import CompareResult, compare
+from sim.experiments.ensemble import EnsembleResult, ensemble
+from sim.experiments.metrics import CATALOGUE, MetricError
+from sim.experiments.sensitivity import SensitivityResult, sensitivity
+
+__all__ = ["CATALOGUE", "CompareResult", "EnsembleResult", "MetricError", "SensitivityResult", "compare",
+           "ensemble", "sensitivity"]

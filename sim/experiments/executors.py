@@ -1,0 +1,55 @@
+"""Where replicates run: in this process, in local worker processes, or on a Dask cluster.
+
+Every executor has the ``concurrent.futures`` interface (``submit`` returning a Future), which
+Dask's ``Client.get_executor()`` also offers, so the experiment layer does not care which one
+it is given. Local processes are forked from a fork server that has loaded the simulation once
+(``forkserver``): each worker starts in milliseconds and is safe whatever threads the parent
+runs. As with any ``spawn``/``forkserver`` pool, a script that runs experiments in local
+processes keeps its top-level code under ``if __name__ == "__main__":``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once in this process (one job: no start-up cost, easy to debug)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # the caller sees it when it asks for the result
+            future.set_exception(exc)
+        return future
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[Executor]:
+    """An executor for ``jobs`` local processes (default: every core; 1: this process), or for
+    the Dask cluster whose scheduler listens at ``scheduler`` (``tcp://host:8786``)."""
+    if scheduler is not None:
+        from distributed import Client  # only users of a cluster need it loaded
+
+        with Client(scheduler, timeout="30s") as client:
+            yield client.get_executor(pure=False)
+        return
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs <= 1:
+        yield InlineExecutor()
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.experiments.replicate"])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield pool

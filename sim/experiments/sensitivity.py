@@ -1,0 +1,145 @@
+"""Global sensitivity analysis with SALib: which parameters move a metric, alone and together.
+
+Each parameter is a scenario path with a range (``parameters.movement.camp_weight=0.5:4``);
+a range written with whole numbers (``parameters.movement.awareness=1:3``) is sampled as whole
+numbers. SALib draws the samples (Sobol: Saltelli's scheme, N x (D + 2) runs; Morris: N
+trajectories, N x (D + 1) runs); every sample runs as one variant of an ensemble on the same
+seeds (common random numbers), so the indices measure the parameters, not the noise between
+seeds; with several replicates a sample's metric is its mean over them. Sobol gives first-order
+(S1) and total (ST) indices, Morris mu* and sigma, each with its 95% confidence interval.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from sim.experiments.ensemble import EnsembleResult, Variant, make_plan, run_plan
+from sim.experiments.executors import executor
+
+METHODS = ("sobol", "morris")
+_RANGE = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*=\s*(-?[0-9.eE+-]+)\s*:\s*(-?[0-9.eE+-]+)\s*$")
+
+
+class SensitivityError(ValueError):
+    """A parameter range or method that cannot be sampled."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One scenario path and the range it is sampled over."""
+
+    path: str
+    low: float
+    high: float
+    whole: bool  # sampled as whole numbers
+
+    def setting(self, value: float) -> str:
+        return f"{self.path}={round(value)}" if self.whole else f"{self.path}={float(value)!r}"
+
+
+def parse_parameter(text: str) -> Parameter:
+    """``path=lo:hi`` as a Parameter."""
+    match = _RANGE.match(text)
+    if not match:
+        raise SensitivityError(f"--param {text!r}: expected dotted.path=low:high, e.g. "
+                               "parameters.movement.camp_weight=0.5:4")
+    path, low, high = match.group(1), match.group(2), match.group(3)
+    try:
+        lo, hi = float(low), float(high)
+    except ValueError:
+        raise SensitivityError(f"--param {text!r}: low and high must be numbers") from None
+    if not lo < hi:
+        raise SensitivityError(f"--param {text!r}: low ({low}) must be below high ({high})")
+    whole = all(re.fullmatch(r"-?\d+", v) for v in (low, high))
+    # whole numbers: sample [lo - 0.5, hi + 0.5) so each integer gets an equal share after rounding
+    return Parameter(path, lo - 0.5 if whole else lo, hi + 0.4999 if whole else hi, whole)
+
+
+@dataclass
+class SensitivityResult:
+    """Indices (one row per metric and parameter), the samples, and the ensemble behind them."""
+
+    indices: pd.DataFrame
+    samples: pd.DataFrame
+    ensemble: EnsembleResult
+
+
+def sample(parameters: Sequence[Parameter], method: str, samples: int, seed: int) -> np.ndarray:
+    """SALib's sample matrix [runs, parameters]."""
+    problem = _problem(parameters)
+    if method == "sobol":
+        return sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+    if method == "morris":
+        return morris_sample.sample(problem, samples, num_levels=4, seed=seed)
+    raise SensitivityError(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+
+
+def _problem(parameters: Sequence[Parameter]) -> dict:
+    return {"num_vars": len(parameters), "names": [p.path for p in parameters],
+            "bounds": [[p.low, p.high] for p in parameters]}
+
+
+def analyse(parameters: Sequence[Parameter], method: str, x: np.ndarray, y: np.ndarray,
+            seed: int) -> pd.DataFrame:
+    """Indices of one metric's values ``y`` (one per sample row of ``x``)."""
+    problem = _problem(parameters)
+    names = [p.path for p in parameters]
+    with np.errstate(invalid="ignore", divide="ignore"):  # a metric that never varies: NaN indices
+        return _indices(problem, names, method, x, y, seed)
+
+
+def _indices(problem: dict, names: list[str], method: str, x: np.ndarray, y: np.ndarray,
+             seed: int) -> pd.DataFrame:
+    if method == "sobol":
+        s = sobol_analyze.analyze(problem, y, calc_second_order=False, conf_level=0.95, seed=seed)
+        return pd.DataFrame({"parameter": names, "S1": s["S1"], "S1_conf": s["S1_conf"],
+                             "ST": s["ST"], "ST_conf": s["ST_conf"]})
+    s = morris_analyze.analyze(problem, x, y, conf_level=0.95, num_levels=4, seed=seed)
+    return pd.DataFrame({"parameter": names, "mu_star": s["mu_star"], "mu_star_conf": s["mu_star_conf"],
+                         "mu": s["mu"], "sigma": s["sigma"]})
+
+
+def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "sobol",
+                samples: int = 32, replicates: int = 1, seed: int | None = None,
+                metrics: Sequence[str] = (), overrides: Sequence[str] = (), jobs: int | None = None,
+                scheduler: str | None = None, out: str | Path | None = None, force: bool = False,
+                command: str = "sim.experiments.sensitivity") -> SensitivityResult:
+    """Sample the parameter ranges, run every sample, and compute the indices of each metric
+    (the Python API of ``allysim sensitivity``)."""
+    if method not in METHODS:
+        raise SensitivityError(f"method {method!r}: expected one of {', '.join(METHODS)}")
+    if not params:
+        raise SensitivityError("name at least one --param dotted.path=low:high")
+    parameters = [parse_parameter(p) for p in params]
+    x = sample(parameters, method, samples, seed=0 if seed is None else seed)
+    variants = [Variant(f"sample {i}", str(scenario), (*overrides, *(p.setting(v) for p, v in zip(
+        parameters, row, strict=True)))) for i, row in enumerate(x)]
+    plan, scenarios = make_plan(variants, replicates, seed, metrics, tables=())
+    with executor(jobs, scheduler) as pool:
+        result = run_plan(plan, scenarios, pool, Path(out) if out is not None else None, force=force,
+                          command=command)
+    means = result.metrics.groupby(["variant", "metric"], sort=False, observed=True)["value"].mean()
+    order = [v.name for v in variants]
+    indices = pd.concat([analyse(parameters, method, x, means.xs(metric, level="metric")
+                                 .reindex(order).to_numpy(), seed=0 if seed is None else seed)
+                         .assign(metric=metric) for metric in plan.metrics], ignore_index=True)
+    indices = indices[["metric", *[c for c in indices.columns if c != "metric"]]]
+    table = pd.DataFrame(x, columns=[p.path for p in parameters])
+    for p in parameters:
+        if p.whole:
+            table[p.path] = table[p.path].round().astype(int)
+    table.insert(0, "variant", order)
+    if out is not None:
+        indices.to_csv(Path(out) / "sensitivity.csv", index=False)
+        table.to_csv(Path(out) / "samples.csv", index=False)
+    return SensitivityResult(indices, table, result)

@@ -1,0 +1,111 @@
+"""Ensembles, comparisons and sensitivity analyses, in process (one job) on the toy world."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from analysis import load_ensemble, load_run
+from sim.app.cli import app
+from sim.app.runner import run_to_directory
+from sim.experiments import compare, ensemble, sensitivity
+from sim.experiments.ensemble import EnsembleError, variants_of
+
+ROOT = Path(__file__).resolve().parents[2]
+TOY = ROOT / "scenarios" / "toy.yaml"
+SWEEP = "parameters.movement.awareness=1,2"
+
+
+def test_sweeps_make_every_combination() -> None:
+    variants = variants_of(TOY, ["days=75"], [SWEEP, "parameters.returns.return_rate=0.01,0.05,0.1"])
+    assert len(variants) == 6
+    assert variants[0].overrides == ("days=75", "parameters.movement.awareness=1",
+                                     "parameters.returns.return_rate=0.01")
+    assert variants_of(TOY, [], ["world.states.0.border={policy: managed, capacity: 5}"])[0].overrides \
+        == ("world.states.0.border={policy: managed, capacity: 5}",)
+    with pytest.raises(EnsembleError, match=r"dotted\.path=a,b,c"):
+        variants_of(TOY, [], ["awareness"])
+
+
+def test_a_replicate_reproduces_alone_with_allysim_run(tmp_path: Path) -> None:
+    result = ensemble(TOY, 2, seed=5, overrides=["days=75"], sweep=[SWEEP], jobs=1, out=tmp_path / "e")
+    assert result.plan.seeds == (5, 6)
+    manifest = json.loads((tmp_path / "e" / "manifest.json").read_text())
+    variant = manifest["variants"][1]
+    assert variant["reproduce"].endswith("--set 'days=75' --set 'parameters.movement.awareness=2'")
+    alone = load_run(run_to_directory(TOY, tmp_path / "alone", seed=6, overrides=list(variant["overrides"]))
+                     .directory)
+    kept = load_ensemble(tmp_path / "e").tables["states"]
+    mine = kept[(kept["variant"] == variant["name"]) & (kept["replicate"] == 1)]
+    pd.testing.assert_frame_equal(mine.drop(columns=["variant", "replicate", "seed"]).reset_index(drop=True),
+                                  alone.states)
+    assert set(result.summary["variant"]) == {"parameters.movement.awareness=1",
+                                              "parameters.movement.awareness=2"}
+
+
+def test_an_ensemble_directory_is_never_overwritten_by_accident(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    with pytest.raises(EnsembleError, match="not an ensemble directory"):
+        ensemble(TOY, 1, overrides=["days=75"], jobs=1, out=mine, force=True)
+    assert (mine / "notes.txt").read_text() == "keep me"
+    ensemble(TOY, 1, overrides=["days=75"], jobs=1, out=tmp_path / "e")
+    with pytest.raises(EnsembleError, match="--resume"):
+        ensemble(TOY, 1, overrides=["days=75"], jobs=1, out=tmp_path / "e")
+    with pytest.raises(EnsembleError, match="different ensemble"):
+        ensemble(TOY, 2, overrides=["days=75"], jobs=1, out=tmp_path / "e", resume=True)
+
+
+def test_compare_pairs_the_seeds_and_sees_a_real_difference() -> None:
+    result = compare(TOY, overrides=["days=75", "parameters.displacement.flee_rate=0.02"],
+                     replicates=4, metrics=["total_fled", "peak_refugees_hosted[XBM]"], jobs=1)
+    table = result.table.set_index("metric")
+    assert set(result.ensemble.metrics["seed"]) == set(result.ensemble.plan.seeds)
+    assert table.at["total_fled", "ci_low"] > 0  # doubling the flee rate: more people flee
+    assert table.at["total_fled", "n"] == 4
+
+
+def test_sensitivity_ranks_a_parameter_that_matters(tmp_path: Path) -> None:
+    result = sensitivity(TOY, ["parameters.displacement.flee_rate=0.002:0.02",
+                               "parameters.movement.awareness=1:3"], samples=4, overrides=["days=75"],
+                         metrics=["total_fled"], jobs=1, out=tmp_path / "s")
+    st = result.indices.set_index("parameter")["ST"]
+    assert st["parameters.displacement.flee_rate"] > st["parameters.movement.awareness"]
+    assert set(result.samples["parameters.movement.awareness"]) <= {1, 2, 3}
+    assert len(result.samples) == 4 * (2 + 2)
+    assert (tmp_path / "s" / "sensitivity.csv").is_file()
+
+
+def test_the_commands_write_tables_and_figures(tmp_path: Path) -> None:
+    runner = CliRunner()
+    common = ["--set", "days=75", "--jobs", "1"]
+    done = runner.invoke(app, ["ensemble", str(TOY), "--replicates", "2", "--sweep", SWEEP, *common,
+                               "--metric", "peak_refugees_hosted[XBM]", "-o", str(tmp_path / "e")])
+    assert done.exit_code == 0, done.output
+    summary = pd.read_csv(tmp_path / "e" / "summary.csv")
+    assert set(summary["metric"]) == {"peak_refugees_hosted[XBM]"} and len(summary) == 2
+    done = runner.invoke(app, ["compare", str(TOY), "--replicates", "3", *common, "--set",
+                               "parameters.displacement.flee_rate=0.02", "-o", str(tmp_path / "c")])
+    assert done.exit_code == 0, done.output
+    assert {"compare.csv", "compare.png"} <= {f.name for f in (tmp_path / "c").iterdir()}
+    flee_rate = "parameters.displacement.flee_rate=0.002:0.02"
+    done = runner.invoke(app, ["sensitivity", str(TOY), "--param", flee_rate, "--samples", "2", *common,
+                               "-o", str(tmp_path / "s")])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "s" / "sensitivity.png").is_file()
+
+
+@pytest.mark.parametrize("args", [
+    ["ensemble", str(TOY), "--metric", "peak_refugees_hosted[XXX]"],
+    ["compare", str(TOY), "--jobs", "1"],
+    ["sensitivity", str(TOY), "--param", "parameters.movement.camp_weight=4:1"],
+    ["ensemble", str(TOY), "--sweep", "parameters.movement.awareness"],
+])
+def test_bad_experiments_are_messages_not_tracebacks(args: list[str], tmp_path: Path) -> None:
+    done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "x")])
+    assert done.exit_code == 1 and "Traceback" not in done.output and "error" in done.output

@@ -1,0 +1,70 @@
+"""The metric catalogue: values read correctly off a run, names and arguments checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim.experiments.metrics import CATALOGUE, MetricError, Outcome, parse_metric
+
+ROOT = Path(__file__).resolve().parents[2]
+TOY = ROOT / "scenarios" / "toy.yaml"
+
+
+@pytest.fixture(scope="module")
+def toy() -> tuple[sim.DisplacementModel, Outcome]:
+    model = sim.DisplacementModel(sim.load_scenario(TOY))
+    while model.running:
+        model.step()
+    spec = model.spec
+    return model, Outcome(model.recorder.tables(), spec.start_date, spec.days)
+
+
+def value(name: str, model: sim.DisplacementModel, outcome: Outcome) -> float:
+    return parse_metric(name, model.spec).value(outcome)
+
+
+def test_values_match_the_tables(toy) -> None:
+    model, outcome = toy
+    states = outcome.tables["states"]
+    xbm = states[states["state"] == "XBM"]
+    assert value("peak_refugees_hosted[XBM]", model, outcome) == xbm["refugees_hosted"].max()
+    assert value("peak_day[XBM]", model, outcome) == xbm.loc[xbm["refugees_hosted"].idxmax(), "day"]
+    assert value("refugee_days[XBM]", model, outcome) == xbm["refugees_hosted"].sum()
+    assert value("total_fled", model, outcome) == outcome.tables["summary"]["total_fled"].sum()
+    last = states[states["day"] == states["day"].max()]
+    assert value("idps_at_end", model, outcome) == last["idps"].sum()
+    assert value("idps_on[2024-03-11]", model, outcome) == states.loc[states["day"] == 10, "idps"].sum()
+    share = value("refugee_share[XBM]", model, outcome)
+    assert share == pytest.approx(last.set_index("state").at["XBM", "refugees_hosted"]
+                                  / last["refugees_hosted"].sum())
+    events = outcome.tables["events"]
+    assert value("ceasefire_day", model, outcome) == events.loc[events["type"] == "ceasefire", "day"].min()
+    calm = Outcome({**outcome.tables, "events": events[events["type"] != "ceasefire"]}, outcome.start_date,
+                   outcome.days)
+    assert value("ceasefire_day", model, calm) == model.spec.days  # never: the run's length
+    assert value("displaced_days", model, outcome) > 0
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("peak_refugee_hosted[XBM]", "did you mean 'peak_refugees_hosted'"),
+    ("peak_refugees_hosted[XBN]", "unknown state 'XBN' (did you mean 'XBM'?)"),
+    ("peak_refugees_hosted", "write it as peak_refugees_hosted[STATE]"),
+    ("total_fled[XBM]", "write it as total_fled"),
+    ("idps_on[2030-01-01]", "outside the run"),
+    ("idps_on[March]", "not a date"),
+    ("decision_day[NATO]", "the scenario has no alliance"),
+    ("peak[", "expected NAME or NAME[ARG]"),
+])
+def test_bad_metrics_are_clear_errors(text: str, message: str) -> None:
+    with pytest.raises(MetricError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")
+                       .replace("?", r"\?")):
+        parse_metric(text, sim.load_scenario(TOY))
+
+
+def test_every_metric_is_documented() -> None:
+    doc = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    missing = [name for name in CATALOGUE if f"`{name}" not in doc]
+    assert missing == []
