@@ -24,6 +24,7 @@ FLEE_CONVERSION = (*SCENARIO, "sim.core.observed", "sim.flee.convert", "sim.flee
                    "sim.flee.records", "sim.flee.series", "sim.flee.settings")
 LOADING = (*FLEE_CONVERSION, "sim.loading")
 FLEE = (*MODEL, *LOADING, "sim.flee")
+EXPERIMENTS = (*MODEL, *LOADING, "sim.experiments")
 
 # module imported -> the sim modules it may load (itself included; packages' __init__ always)
 ALLOWED = {
@@ -40,6 +41,7 @@ ALLOWED = {
     "sim.flee.convert": FLEE_CONVERSION,
     "sim.loading": LOADING,
     "sim.flee.backtest": FLEE,
+    "sim.experiments": EXPERIMENTS,
 }
 
 
