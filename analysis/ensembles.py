@@ -41,7 +41,7 @@ def load_ensemble(path: str | Path) -> Ensemble:
         raise FileNotFoundError(f"{path}: the ensemble did not finish (status {manifest.get('status')!r}); "
                                 "finish it with --resume")
     metrics = pd.read_parquet(path / "metrics.parquet").astype({**TAGS, "metric": "string"})
-    summary = pd.read_csv(path / "summary.csv", dtype={"variant": "string", "metric": "string"})
+    summary = pd.read_csv(path / "metrics_summary.csv", dtype={"variant": "string", "metric": "string"})
     tables = {}
     for name in manifest.get("tables", []):
         df = pd.read_parquet(path / f"{name}.parquet")
@@ -50,5 +50,5 @@ def load_ensemble(path: str | Path) -> Ensemble:
         if "date" in df.columns:
             df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
         tables[name] = df
-    results = {f.stem: pd.read_csv(f) for f in sorted(path.glob("*.csv")) if f.stem != "summary"}
+    results = {f.stem: pd.read_csv(f) for f in sorted(path.glob("*.csv")) if f.stem != "metrics_summary"}
     return Ensemble(path, manifest, metrics, summary, tables, results)

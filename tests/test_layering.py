@@ -20,11 +20,12 @@ SCENARIO = ("sim.scenario",)
 CORE = (*SCENARIO, "sim.core")
 DECISIONS = (*CORE, "sim.decisions")
 MODEL = (*DECISIONS, "sim.effects", "sim.agents", "sim.model")
+OUTPUTS = ("sim.outputs",)  # output directories: no sim imports, usable by every layer above
 FLEE_CONVERSION = (*SCENARIO, "sim.core.observed", "sim.flee.convert", "sim.flee.folder",
                    "sim.flee.records", "sim.flee.series", "sim.flee.settings")
 LOADING = (*FLEE_CONVERSION, "sim.loading")
 FLEE = (*MODEL, *LOADING, "sim.flee")
-EXPERIMENTS = (*MODEL, *LOADING, "sim.experiments")
+EXPERIMENTS = (*MODEL, *LOADING, *OUTPUTS, "sim.experiments")
 
 # module imported -> the sim modules it may load (itself included; packages' __init__ always)
 ALLOWED = {
@@ -42,6 +43,7 @@ ALLOWED = {
     "sim.loading": LOADING,
     "sim.flee.backtest": FLEE,
     "sim.experiments": EXPERIMENTS,
+    "sim.outputs": OUTPUTS,
 }
 
 

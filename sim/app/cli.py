@@ -25,10 +25,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sim.app.rundir import RunDirExists, write_atomically
 from sim.app.runner import RunResult, run_to_directory
-from sim.experiments.compare import arms, comparison_table
-from sim.experiments.ensemble import (
+from sim.app.signals import sigterm_as_interrupt
+from sim.experiments.comparisons import arms, comparison_table
+from sim.experiments.ensembles import (
     DEFAULT_TABLES,
     EnsembleError,
     EnsembleResult,
@@ -40,11 +40,12 @@ from sim.experiments.ensemble import (
 from sim.experiments.executors import executor
 from sim.experiments.metrics import MetricError
 from sim.experiments.replicate import RUN_TABLES
-from sim.experiments.sensitivity import SensitivityError
-from sim.experiments.sensitivity import sensitivity as run_sensitivity
+from sim.experiments.sensitivity_analysis import SensitivityError
+from sim.experiments.sensitivity_analysis import sensitivity as run_sensitivity
 from sim.flee.backtest import run_backtest, write_backtest
 from sim.flee.convert import import_flee
 from sim.loading import load_scenario
+from sim.outputs import BACKTEST, OutputError, check_target, write_atomically, write_json
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario.field_docs import markdown as field_reference
 
@@ -108,25 +109,15 @@ def run(
     """Simulate a scenario and write its outputs (CSVs and manifest.json) to a run directory."""
     command = "allysim " + " ".join(sys.argv[1:])
     try:
-        if quiet or not out.is_terminal:
-            if not quiet:
-                out.print(f"Running {scenario} ...")
-            result = run_to_directory(scenario, output, seed=seed, days=days, overrides=set_ or [],
-                                      force=force, command=command)
-        else:
-            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TextColumn("days"), TimeElapsedColumn(), console=out) as bar:
-                task = bar.add_task(scenario.stem, total=None)
-
-                def on_day(day: int, total: int) -> None:
-                    bar.update(task, completed=day + 1, total=total)
-
-                result = run_to_directory(scenario, output, seed=seed, days=days, overrides=set_ or [],
-                                          force=force, on_day=on_day, command=command)
+        with sigterm_as_interrupt():
+            result = _run_with_progress(scenario, output, seed, days, set_ or [], force, quiet, command)
     except ScenarioError as exc:
         raise _fail(str(exc)) from None
-    except RunDirExists as exc:
+    except OutputError as exc:
         raise _fail(f"error: {exc}") from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted: nothing was written (an existing run directory is unchanged)",
+                    130) from None
     if plot_:
         _save_plots(result.directory, result.directory / "plots")
     if quiet:
@@ -135,6 +126,25 @@ def run(
     _print_summary(result)
     if plot_:
         out.print(f"Figures: {result.directory / 'plots'}/", markup=False)
+
+
+def _run_with_progress(scenario: Path, output: Path | None, seed: int | None, days: int | None,
+                       overrides: list[str], force: bool, quiet: bool, command: str) -> RunResult:
+    """One run to its directory, with a progress bar on a terminal."""
+    if quiet or not out.is_terminal:
+        if not quiet:
+            out.print(f"Running {scenario} ...")
+        return run_to_directory(scenario, output, seed=seed, days=days, overrides=overrides, force=force,
+                                command=command)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("days"), TimeElapsedColumn(), console=out) as bar:
+        task = bar.add_task(scenario.stem, total=None)
+
+        def on_day(day: int, total: int) -> None:
+            bar.update(task, completed=day + 1, total=total)
+
+        return run_to_directory(scenario, output, seed=seed, days=days, overrides=overrides, force=force,
+                                on_day=on_day, command=command)
 
 
 def _print_summary(result: RunResult) -> None:
@@ -287,8 +297,10 @@ def backtest(
 
     if mode not in ("data_driven", "conflict_driven"):
         raise _fail(f"error: --mode {mode!r}: expected data_driven or conflict_driven")
-    if output.exists() and not force:
-        raise _fail(f"error: {RunDirExists(output)}")
+    try:
+        check_target(output, force, BACKTEST)
+    except OutputError as exc:
+        raise _fail(f"error: {exc}") from None
     # What a shell glob over the conflicts also matches (README.md, _settings/) is skipped, loudly;
     # a path that does not exist is still an error.
     skipped = [f for f in folders if f.exists() and not (f / "input_csv").is_dir()]
@@ -318,8 +330,14 @@ def backtest(
     def write(tmp: Path) -> None:
         write_backtest(result, tmp)
         save_backtest_plots(result.camps, tmp, result.summary)
+        write_json(tmp / "manifest.json", {"kind": BACKTEST, "command": "allysim " + " ".join(sys.argv[1:]),
+                                           "folders": [str(f) for f in folders], "mode": mode,
+                                           "rules": rules, "replicates": replicates})
 
-    write_atomically(output, write)
+    try:
+        write_atomically(output, write)
+    except OutputError as exc:
+        raise _fail(f"error: {exc}") from None
     table = Table(title=f"Backtest ({mode}, {replicates} replicate{'s' if replicates > 1 else ''})")
     for col in ("conflict", "days", "camps", "ARD", "ARD rescaled", "total error", "wall s"):
         table.add_column(col, justify="left" if col == "conflict" else "right")
@@ -468,8 +486,8 @@ def sensitivity(
     force: ForceOption = False,
 ) -> None:
     """Global sensitivity of metrics to parameter ranges (SALib: Sobol or Morris)."""
-    out_dir = output or Path("runs") / f"sensitivity-{scenario.stem}"
     try:
+        out_dir = output or Path("runs") / f"sensitivity-{load_scenario(scenario).name}"
         result = run_sensitivity(scenario, param, method=method, samples=samples, replicates=replicates,
                                  seed=seed, metrics=metric or [], overrides=set_ or [], jobs=jobs,
                                  scheduler=scheduler, out=out_dir, force=force,

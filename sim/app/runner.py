@@ -20,9 +20,9 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from analysis.loading import Run, load_run, typed_tables
-from sim.app.rundir import choose_run_dir, sha256_of, write_atomically, write_json
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
+from sim.outputs import RUN, choose_run_dir, sha256_of, write_atomically, write_json
 from sim.scenario import Scenario
 
 OUTPUT_FILES = ("stocks", "states", "locations", "flows", "events", "summary")
@@ -111,6 +111,7 @@ def run_to_directory(
         for name in OUTPUT_FILES:
             tables[name].to_csv(tmp / f"{name}.csv", index=False)
         write_json(tmp / "manifest.json", {
+            "kind": RUN,
             "allysim_version": _version("allysim"),
             "scenario": {"name": spec.name, "path": str(path), "sha256": sha256_of(path),
                          "resolved_sha256": sha256_of(resolved), "overrides": list(overrides)},

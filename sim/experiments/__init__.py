@@ -10,10 +10,10 @@ The Python API::
     result.table            # one row per metric: difference and its 95% intervals
 """
 
-from sim.experiments.compare import CompareResult, compare
-from sim.experiments.ensemble import EnsembleResult, ensemble
+from sim.experiments.comparisons import CompareResult, compare
+from sim.experiments.ensembles import EnsembleResult, ensemble
 from sim.experiments.metrics import CATALOGUE, MetricError
-from sim.experiments.sensitivity import SensitivityResult, sensitivity
+from sim.experiments.sensitivity_analysis import SensitivityResult, sensitivity
 
 __all__ = ["CATALOGUE", "CompareResult", "EnsembleResult", "MetricError", "SensitivityResult", "compare",
            "ensemble", "sensitivity"]

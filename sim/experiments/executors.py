@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from importlib import metadata
 from typing import Any
 
 
@@ -43,6 +44,7 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
         from distributed import Client  # only users of a cluster need it loaded
 
         with Client(scheduler, timeout="30s") as client:
+            _check_workers(client, scheduler)
             yield client.get_executor(pure=False)
         return
     jobs = default_jobs() if jobs is None else jobs
@@ -53,3 +55,21 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
     context.set_forkserver_preload(["sim.experiments.replicate"])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield pool
+
+
+WORKER_WAIT = 60.0  # seconds a scheduler may take to have a first worker
+
+
+def _check_workers(client: Any, scheduler: str) -> None:
+    """At least one worker, and every worker running this version of allysim."""
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT)
+    except TimeoutError:
+        raise RuntimeError(f"the Dask scheduler {scheduler} has no worker after {WORKER_WAIT:.0f} s; "
+                           "start workers with: dask worker " + scheduler) from None
+    mine = metadata.version("allysim")
+    versions = client.run(metadata.version, "allysim")
+    other = {addr: v for addr, v in versions.items() if v != mine}
+    if other:
+        raise RuntimeError(f"Dask workers run another allysim version than this one ({mine}): "
+                           + ", ".join(f"{a} has {v}" for a, v in other.items()))

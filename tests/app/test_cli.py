@@ -98,7 +98,8 @@ def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:
                                  str(tmp_path / "README.md"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "skipped" in result.output and "mali_cut" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["backtest.csv", "camps.csv", "mali_cut.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["backtest.csv", "camps.csv", "mali_cut.png",
+                                                     "manifest.json"]
     again = runner.invoke(app, ["backtest", str(FIXTURE), "-o", str(out)])
     assert again.exit_code == 1 and "--force" in again.output
     folder_rules = runner.invoke(app, ["backtest", str(FIXTURE), "--rules", "folder", "-o", str(out),

@@ -13,7 +13,7 @@ from analysis import load_ensemble, load_run
 from sim.app.cli import app
 from sim.app.runner import run_to_directory
 from sim.experiments import compare, ensemble, sensitivity
-from sim.experiments.ensemble import EnsembleError, variants_of
+from sim.experiments.ensembles import EnsembleError, variants_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "scenarios" / "toy.yaml"
@@ -87,7 +87,7 @@ def test_the_commands_write_tables_and_figures(tmp_path: Path) -> None:
     done = runner.invoke(app, ["ensemble", str(TOY), "--replicates", "2", "--sweep", SWEEP, *common,
                                "--metric", "peak_refugees_hosted[XBM]", "-o", str(tmp_path / "e")])
     assert done.exit_code == 0, done.output
-    summary = pd.read_csv(tmp_path / "e" / "summary.csv")
+    summary = pd.read_csv(tmp_path / "e" / "metrics_summary.csv")
     assert set(summary["metric"]) == {"peak_refugees_hosted[XBM]"} and len(summary) == 2
     done = runner.invoke(app, ["compare", str(TOY), "--replicates", "3", *common, "--set",
                                "parameters.displacement.flee_rate=0.02", "-o", str(tmp_path / "c")])
@@ -109,3 +109,20 @@ def test_the_commands_write_tables_and_figures(tmp_path: Path) -> None:
 def test_bad_experiments_are_messages_not_tracebacks(args: list[str], tmp_path: Path) -> None:
     done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "x")])
     assert done.exit_code == 1 and "Traceback" not in done.output and "error" in done.output
+
+
+def test_morris_keeps_whole_numbers_inside_their_range() -> None:
+    ranges = ["parameters.movement.awareness=1:3", "parameters.returns.return_rate=0.01:0.05"]
+    result = sensitivity(TOY, ranges, method="morris", samples=4, overrides=["days=75"],
+                         metrics=["total_fled"], jobs=1)
+    assert set(result.samples["parameters.movement.awareness"]) <= {1, 2, 3}
+    assert {"mu_star", "mu_star_conf", "sigma"} <= set(result.indices.columns)
+
+
+def test_resume_refuses_an_edited_scenario(tmp_path: Path) -> None:
+    scenario = tmp_path / "toy.yaml"
+    scenario.write_text(TOY.read_text())
+    ensemble(scenario, 1, overrides=["days=75"], jobs=1, out=tmp_path / "e")
+    scenario.write_text(TOY.read_text().replace("days: 120", "days: 121"))
+    with pytest.raises(EnsembleError, match="changed since the ensemble"):
+        ensemble(scenario, 1, overrides=["days=75"], jobs=1, out=tmp_path / "e", resume=True)

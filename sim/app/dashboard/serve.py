@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from sim.app.dashboard.picker import SCENARIO_ENV, resolve_scenario
+from sim.app.signals import sigterm_as_interrupt
 
 APP_FILE = Path(__file__).with_name("app.py")
 
@@ -39,9 +38,9 @@ def serve(scenario: str | None = None, host: str = "127.0.0.1", port: int = 8765
             print(f"allysim dashboard: no scenario file {str(path)!r}", file=sys.stderr)
             return 2
     proc = subprocess.Popen(server_command(host, port), env=server_env(path))
-    restore = _interrupt_on_sigterm()
     try:
-        return proc.wait()
+        with sigterm_as_interrupt():
+            return proc.wait()
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stop the server too, never leave it behind
         proc.terminate()
         try:
@@ -50,20 +49,6 @@ def serve(scenario: str | None = None, host: str = "127.0.0.1", port: int = 8765
             proc.kill()
             proc.wait()
         return 130
-    finally:
-        restore()
-
-
-def _interrupt_on_sigterm() -> Callable[[], None]:
-    """Turn SIGTERM into KeyboardInterrupt while serving; returns the undo."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Run directories appear whole or not at all, and are never overwritten by accident."""
+"""One run to its directory: whole or not at all, never overwritten by accident, with provenance."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.app.rundir import RunDirExists
 from sim.app.runner import run_to_directory
 from sim.core.recorder import Recorder
+from sim.outputs import OutputError, RunDirExists
 
 TOY = Path(__file__).resolve().parents[2] / "scenarios" / "toy.yaml"
 
@@ -38,7 +38,7 @@ def test_failed_forced_run_keeps_the_old_outputs(tmp_path: Path, monkeypatch: py
     target = tmp_path / "run"
     run_to_directory(TOY, target, command="good")
     monkeypatch.setattr("sim.app.runner._dump_yaml", lambda *a: (_ for _ in ()).throw(OSError("boom")))
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="boom"):
         run_to_directory(TOY, target, force=True, command="bad")
     assert '"command": "good"' in (target / "manifest.json").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]

@@ -7,8 +7,8 @@ replicate reproduces alone with ``allysim run SCENARIO --seed SEED --set ...``.
 
 An ensemble directory holds, as soon as each replicate finishes, ``replicates/<key>/*.parquet``
 (written whole or not at all); at the end the combined tables (``metrics.parquet`` and the kept
-run tables, each with ``variant``, ``replicate`` and ``seed`` columns), ``summary.csv`` (each
-metric's median and 90% interval per variant) and ``manifest.json``. A killed ensemble rerun
+run tables, each with ``variant``, ``replicate`` and ``seed`` columns), ``metrics_summary.csv``
+(each metric's median and 90% interval per variant) and ``manifest.json``. A killed ensemble rerun
 with ``resume`` skips the finished replicates and ends with the same bytes.
 """
 
@@ -38,6 +38,7 @@ from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
 from sim.experiments.replicate import RUN_TABLES, Result, Task, run_replicate
 from sim.loading import load_scenario
+from sim.outputs import remove_leftovers
 from sim.scenario import Scenario
 from sim.scenario.loading import with_overrides
 
@@ -191,15 +192,20 @@ def run_plan(plan: Plan, scenarios: Sequence[Scenario], pool: Executor, out: Pat
         on_done(done, len(tasks))
     futures = [pool.submit(run_replicate, scenarios[t.variant], t, plan.metrics, plan.tables,
                            plan.variants[t.variant].name) for t in todo]
-    for future in as_completed(futures):
-        result: Result = future.result()
-        if out is None:
-            parts[result.task.key] = result.parquet
-        else:
-            _write_part(out, result)
-        done += 1
-        if on_done is not None:
-            on_done(done, len(tasks))
+    try:
+        for future in as_completed(futures):
+            result: Result = future.result()
+            if out is None:
+                parts[result.task.key] = result.parquet
+            else:
+                _write_part(out, result)
+            done += 1
+            if on_done is not None:
+                on_done(done, len(tasks))
+    except BaseException:  # a failed replicate (or Ctrl-C): do not wait for the queued ones
+        for future in futures:
+            future.cancel()
+        raise
     if out is not None:
         parts = {t.key: _read_part(out, t.key) for t in tasks}
     combined = {name: _combine([parts[t.key][name] for t in tasks]) for name in ("metrics", *plan.tables)}
@@ -212,7 +218,7 @@ def run_plan(plan: Plan, scenarios: Sequence[Scenario], pool: Executor, out: Pat
     summary = summarise(metrics)
     wall = time.perf_counter() - t0
     if out is not None:
-        summary.to_csv(out / "summary.csv", index=False)
+        summary.to_csv(out / "metrics_summary.csv", index=False)
         _write_manifest(out, plan, command, started, status="completed", wall=wall)
     return EnsembleResult(plan, metrics, summary, tables, out, wall)
 
@@ -238,6 +244,7 @@ def _prepare_directory(out: Path, plan: Plan, resume: bool, force: bool) -> None
     if not out.exists():
         (out / "replicates").mkdir(parents=True)
         return
+    remove_leftovers(out / "replicates")
     previous = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
     if previous.get("kind") != KIND:
         if any(out.iterdir()):
@@ -248,12 +255,24 @@ def _prepare_directory(out: Path, plan: Plan, resume: bool, force: bool) -> None
         if previous.get("plan_sha256") != plan.fingerprint():
             raise EnsembleError(f"{out} holds a different ensemble (other variants, seeds, metrics or "
                                 "tables); resume it with the command in its manifest.json")
+        edited = [v["scenario"] for v in previous.get("variants", [])
+                  if v.get("scenario_sha256") != _sha256(Path(v["scenario"]))]
+        if edited:
+            raise EnsembleError(f"{', '.join(sorted(set(edited)))} changed since the ensemble in {out} "
+                                "started; resuming would mix two versions of the scenario")
         return
     if not force:
         raise EnsembleError(f"{out} already holds an ensemble; pass --resume to finish it, or --force "
                             "to replace it")
     shutil.rmtree(out)
     (out / "replicates").mkdir(parents=True)
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _write_part(out: Path, result: Result) -> None:
@@ -286,8 +305,7 @@ def _write_manifest(out: Path, plan: Plan, command: str, started: dt.datetime, s
         "allysim_version": version("allysim"),
         "command": command or " ".join(sys.argv),
         "plan_sha256": plan.fingerprint(),
-        "variants": [{**asdict(v), "reproduce": r,
-                      "scenario_sha256": hashlib.sha256(Path(v.scenario).read_bytes()).hexdigest()}
+        "variants": [{**asdict(v), "reproduce": r, "scenario_sha256": _sha256(Path(v.scenario))}
                      for v, r in zip(plan.variants, reproduce, strict=True)],
         "seeds": list(plan.seeds),
         "replicate_seed": "replicate i runs with seed seeds[i] in every variant; SEED in 'reproduce'",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.experiments.ensemble import EnsembleResult, Variant, make_plan, run_plan
+from sim.experiments.ensembles import EnsembleResult, Variant, make_plan, run_plan
 from sim.experiments.executors import executor
 from sim.experiments.stats import paired_difference
 

@@ -11,6 +11,7 @@ seeds; with several replicates a sample's metric is its mean over them. Sobol gi
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from sim.experiments.ensemble import EnsembleResult, Variant, make_plan, run_plan
+from sim.experiments.ensembles import EnsembleResult, Variant, make_plan, run_plan
 from sim.experiments.executors import executor
 
 METHODS = ("sobol", "morris")
@@ -43,8 +44,21 @@ class Parameter:
     high: float
     whole: bool  # sampled as whole numbers
 
-    def setting(self, value: float) -> str:
-        return f"{self.path}={round(value)}" if self.whole else f"{self.path}={float(value)!r}"
+    def bounds(self, method: str) -> list[float]:
+        """The range SALib samples: for whole numbers under Sobol, widened by half a step on each
+        side so that every whole number gets an equal share; Morris samples its levels as given."""
+        if self.whole and method == "sobol":
+            return [self.low - 0.5, self.high + 0.5]
+        return [self.low, self.high]
+
+    def value(self, sampled: float) -> float | int:
+        """A sampled value as the scenario receives it: whole numbers rounded half up, kept in range."""
+        if self.whole:
+            return int(min(max(math.floor(sampled + 0.5), self.low), self.high))
+        return float(sampled)
+
+    def setting(self, sampled: float) -> str:
+        return f"{self.path}={self.value(sampled)!r}"
 
 
 def parse_parameter(text: str) -> Parameter:
@@ -61,8 +75,7 @@ def parse_parameter(text: str) -> Parameter:
     if not lo < hi:
         raise SensitivityError(f"--param {text!r}: low ({low}) must be below high ({high})")
     whole = all(re.fullmatch(r"-?\d+", v) for v in (low, high))
-    # whole numbers: sample [lo - 0.5, hi + 0.5) so each integer gets an equal share after rounding
-    return Parameter(path, lo - 0.5 if whole else lo, hi + 0.4999 if whole else hi, whole)
+    return Parameter(path, lo, hi, whole)
 
 
 @dataclass
@@ -76,7 +89,7 @@ class SensitivityResult:
 
 def sample(parameters: Sequence[Parameter], method: str, samples: int, seed: int) -> np.ndarray:
     """SALib's sample matrix [runs, parameters]."""
-    problem = _problem(parameters)
+    problem = _problem(parameters, method)
     if method == "sobol":
         return sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     if method == "morris":
@@ -84,15 +97,15 @@ def sample(parameters: Sequence[Parameter], method: str, samples: int, seed: int
     raise SensitivityError(f"--method {method!r}: expected one of {', '.join(METHODS)}")
 
 
-def _problem(parameters: Sequence[Parameter]) -> dict:
+def _problem(parameters: Sequence[Parameter], method: str) -> dict:
     return {"num_vars": len(parameters), "names": [p.path for p in parameters],
-            "bounds": [[p.low, p.high] for p in parameters]}
+            "bounds": [p.bounds(method) for p in parameters]}
 
 
 def analyse(parameters: Sequence[Parameter], method: str, x: np.ndarray, y: np.ndarray,
             seed: int) -> pd.DataFrame:
     """Indices of one metric's values ``y`` (one per sample row of ``x``)."""
-    problem = _problem(parameters)
+    problem = _problem(parameters, method)
     names = [p.path for p in parameters]
     with np.errstate(invalid="ignore", divide="ignore"):  # a metric that never varies: NaN indices
         return _indices(problem, names, method, x, y, seed)
@@ -134,10 +147,7 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
                                  .reindex(order).to_numpy(), seed=0 if seed is None else seed)
                          .assign(metric=metric) for metric in plan.metrics], ignore_index=True)
     indices = indices[["metric", *[c for c in indices.columns if c != "metric"]]]
-    table = pd.DataFrame(x, columns=[p.path for p in parameters])
-    for p in parameters:
-        if p.whole:
-            table[p.path] = table[p.path].round().astype(int)
+    table = pd.DataFrame({p.path: [p.value(v) for v in x[:, k]] for k, p in enumerate(parameters)})
     table.insert(0, "variant", order)
     if out is not None:
         indices.to_csv(Path(out) / "sensitivity.csv", index=False)
