@@ -51,6 +51,9 @@ UNSUPPORTED_ATTRIBUTES = ("initial_idps", "capacity_per_day", "farmer_fraction",
                           "deactivation_probability", "trade_volume", "hdi")
 # Optional Flee inputs that only matter with rules the importer refuses anyway.
 IGNORED_INPUTS = ("major_routes.csv", "agents.csv", "flood_level.csv")
+MAX_FILE_BYTES = 200_000_000  # the largest shipped Flee input is a few MB
+MAX_SETTINGS_BYTES = 1_000_000  # simsetting.yml is a few KB
+MAX_SETTINGS_DEPTH = 8
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,11 +76,16 @@ class _Reader:
     def warn(self, path: Path, line: int | None, where: str, message: str) -> None:
         self.warnings.append(Problem(self.rel(path), line, None, where, message))
 
-    def text(self, path: Path, what: str) -> str | None:
+    def text(self, path: Path, what: str, limit: int = MAX_FILE_BYTES) -> str | None:
         if not path.is_file():
             self.problem(path, None, "(file)", f"missing file: {what}")
             return None
         try:
+            size = path.stat().st_size
+            if size > limit:
+                self.problem(path, None, "(file)", f"{size:,} bytes; files over {limit:,} bytes are refused "
+                             "(is this really a Flee input?)")
+                return None
             return path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             self.problem(path, None, "(file)", "not UTF-8 text")
@@ -85,19 +93,24 @@ class _Reader:
             self.problem(path, None, "(file)", f"cannot read file: {exc.strerror}")
         return None
 
-    def rows(self, path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
-        """(line, cells) of every data row: empty rows and rows starting with '#' skipped."""
+    def records(self, path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of every row, comments included; a CSV error (an oversized cell, a
+        stray quote) ends the file with a located problem."""
         text = self.text(path, what)
         if text is None:
             return
         reader = csv.reader(io.StringIO(text))
         try:
             for row in reader:
-                if not row or not "".join(row).strip() or row[0].startswith("#"):
-                    continue
                 yield reader.line_num, row
         except csv.Error as exc:
             self.problem(path, reader.line_num, "(file)", f"CSV syntax error: {exc}")
+
+    def rows(self, path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of every data row: empty rows and rows starting with '#' skipped."""
+        for line, row in self.records(path, what):
+            if row and "".join(row).strip() and not row[0].startswith("#"):
+                yield line, row
 
     # -- typed cells ---------------------------------------------------------------------------
 
@@ -235,12 +248,7 @@ def _read_locations(r: _Reader, path: Path) -> tuple[list[FleeLocation], set[str
     seen: dict[str, int] = {}
     countries: set[str] = set()
     attributes: list[str] = []
-    text = r.text(path, "locations.csv (the nodes of the map)")
-    if text is None:
-        return out, set(), set()
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
-        line = reader.line_num
+    for line, row in r.records(path, "locations.csv (the nodes of the map)"):
         if row and row[0].startswith("#"):
             if len(row) > 8:
                 attributes = [c.strip() for c in row[8:]]
@@ -297,7 +305,7 @@ def _read_locations(r: _Reader, path: Path) -> tuple[list[FleeLocation], set[str
         out.append(FleeLocation(name=name, region=row[1] or "unknown", country=row[2] or "unknown",
                                 lat=float(lat), lon=float(lon), type=kind, conflict_date=int(cdate),
                                 population=int(pop), conflict_intensity=intensity, line=line))
-    if text.strip() and not out and not r.problems:
+    if not out and not r.problems:
         r.problem(path, None, "(file)", "no locations")
     return out, set(seen), countries
 
@@ -305,12 +313,7 @@ def _read_locations(r: _Reader, path: Path) -> tuple[list[FleeLocation], set[str
 def _read_routes(r: _Reader, path: Path, names: set[str]) -> list[FleeRoute]:
     out: list[FleeRoute] = []
     columns: list[str] = []
-    text = r.text(path, "routes.csv (the links between locations)")
-    if text is None:
-        return out
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
-        line = reader.line_num
+    for line, row in r.records(path, "routes.csv (the links between locations)"):
         if row and row[0].startswith("#"):
             columns = [c.strip() for c in row[4:]]
             continue
@@ -382,7 +385,7 @@ def _read_closures(r: _Reader, path: Path, names: set[str], countries: set[str],
                           "routes.csv")
                 ok = False
         elif kind == "remove_forced_redirection":
-            ok &= r.known(path, line, "name1", a, names) & r.known(path, line, "name2", b, names)
+            pass  # Flee toggles a flag on the link, if there is one, and never reads it (Q7)
         else:  # location, camp, idpcamp: name2 is ignored by Flee
             ok &= r.known(path, line, "name1", a, names)
         if ok:
@@ -392,14 +395,9 @@ def _read_closures(r: _Reader, path: Path, names: set[str], countries: set[str],
 
 def _read_conflicts(r: _Reader, path: Path, names: set[str],
                     days: int) -> tuple[list[str], np.ndarray]:
-    text = r.text(path, "conflicts.csv (daily conflict intensity per location)")
-    if text is None:
-        return [], np.zeros((days, 0))
-    reader = csv.reader(io.StringIO(text))
     header: list[str] | None = None
     rows: list[list[float]] = []
-    for row in reader:
-        line = reader.line_num
+    for line, row in r.records(path, "conflicts.csv (daily conflict intensity per location)"):
         if header is None:
             header = [c.strip() for c in row]
             for col in header[1:]:
@@ -435,7 +433,8 @@ def _read_conflicts(r: _Reader, path: Path, names: set[str],
             r.problem(path, line, "row", f"found {len(row)} cells; the header has {len(header)}")
         rows.append(values)
     if header is None:
-        r.problem(path, None, "(file)", "empty file; expected a header #Day,<location>,...")
+        if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:  # else already reported
+            r.problem(path, None, "(file)", "empty file; expected a header #Day,<location>,...")
         return [], np.zeros((days, 0))
     if days and len(rows) < days:
         r.problem(path, None, "(file)", f"found {len(rows)} day rows; the run needs {days} "
@@ -549,7 +548,7 @@ def _check_corrections(r: _Reader, start: dt.date, layout: list[LayoutRow],
 
 
 def _read_settings(r: _Reader, path: Path) -> dict[str, Any]:
-    text = r.text(path, "simsetting.yml (Flee's rule settings)")
+    text = r.text(path, "simsetting.yml (Flee's rule settings)", limit=MAX_SETTINGS_BYTES)
     if text is None:
         return {}
     try:
@@ -561,9 +560,32 @@ def _read_settings(r: _Reader, path: Path) -> dict[str, Any]:
     except YAMLError as exc:
         r.problem(path, None, "(file)", f"YAML syntax error: {exc}")
         return {}
+    except RecursionError:
+        r.problem(path, None, "(file)", "nested too deeply to be a settings file")
+        return {}
+    except (ValueError, TypeError, IndexError, AttributeError) as exc:  # ruamel's constructors
+        r.problem(path, None, "(file)", f"YAML that cannot be read: {type(exc).__name__}: {str(exc)[:200]}")
+        return {}
+    if _depth(data) > MAX_SETTINGS_DEPTH:
+        r.problem(path, None, "(file)", f"nested deeper than {MAX_SETTINGS_DEPTH} levels; Flee's settings "
+                  "have two")
+        return {}
     if data is None:
         return {}
     if not isinstance(data, dict):
         r.problem(path, 1, "(file)", "expected a mapping with sections spawn_rules, move_rules, ...")
         return {}
     return data
+
+
+def _depth(node: Any, memo: dict[int, int] | None = None) -> int:
+    """How deeply mappings and lists nest; shared (aliased) parts are measured once, so an alias
+    bomb costs its size in the file, not its expanded size."""
+    if not isinstance(node, dict | list):
+        return 0
+    memo = {} if memo is None else memo
+    if id(node) not in memo:
+        memo[id(node)] = MAX_SETTINGS_DEPTH + 1  # a cycle counts as too deep
+        children = node.values() if isinstance(node, dict) else node
+        memo[id(node)] = 1 + max((_depth(c, memo) for c in children), default=0)
+    return memo[id(node)]
