@@ -22,6 +22,7 @@ from pathlib import Path
 DEFAULT_ROOT = Path("runs")
 RUN = "allysim run"
 BACKTEST = "allysim backtest"
+CALIBRATION = "allysim calibration"
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)$")
 
 
