@@ -35,6 +35,7 @@ class Borders:
         self.capacity: list[int] = []
         # Who set each policy: None (the scenario's initial policy), "scenario", a state or an alliance.
         self.controller: list[str | None] = []
+        self._by_state: dict[str, list[int]] | None = None  # gates_of, per state
         spec = {s.id: s for s in scenario.world.states}
         for to_state in world.state_ids:
             for from_state in world.state_ids:
@@ -45,6 +46,7 @@ class Borders:
         self._dirty = True
 
     def _add(self, key: GateKey, policy: str, capacity: int | None) -> int:
+        self._by_state = None
         self.gate_of[key] = len(self.keys)
         self.keys.append(key)
         self.policy.append(POLICY_CODES[policy])
@@ -90,9 +92,12 @@ class Borders:
 
     def gates_of(self, state: str) -> list[int]:
         """The gates a state controls: towards each neighbour, and at its own locations."""
-        w = self.world
-        return [g for key, g in self.gate_of.items()
-                if (key[1] if key[0] == "state" else w.state_ids[w.state_of[key[1]]]) == state]
+        if self._by_state is None:  # (re)built after a new gate
+            w = self.world
+            self._by_state = {s: [] for s in w.state_ids}
+            for key, g in self.gate_of.items():
+                self._by_state[key[1] if key[0] == "state" else w.state_ids[w.state_of[key[1]]]].append(g)
+        return self._by_state.get(state, [])
 
     def entry_policy(self, state: str) -> str:
         """The most restrictive policy a state applies at any of its gates."""

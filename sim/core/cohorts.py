@@ -13,6 +13,8 @@ conserved exactly.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from enum import IntEnum
 from functools import cache
@@ -39,10 +41,13 @@ class Status(IntEnum):
 N_STATUS = len(Status)
 
 
+@cache
 def status_mask(*statuses: Status) -> np.ndarray:
-    """A lookup table: ``mask[status_codes]`` is True where the code is one of ``statuses``."""
+    """A lookup table: ``mask[status_codes]`` is True where the code is one of ``statuses``
+    (read-only and shared: rules look the same tables up many times a day)."""
     mask = np.zeros(N_STATUS, dtype=bool)
     mask[list(statuses)] = True
+    mask.flags.writeable = False
     return mask
 
 
@@ -82,14 +87,9 @@ class Table:
 
     def merged(self) -> Self:
         """Rows with equal keys summed, empty rows dropped, in a deterministic order."""
-        t = self.take(self.count > 0)
-        if not len(t):
-            return t
-        names = t.columns()[:-1]
-        keys, inverse = group_rows([_as_int(getattr(t, n), n) for n in names])
-        counts = np.bincount(inverse, weights=t.count, minlength=len(keys[0]))
-        cols = {n: _from_int(k, n) for n, k in zip(names, keys, strict=True)}
-        return type(self)(**cols, count=np.rint(counts).astype(np.int64))
+        names = self.columns()[:-1]
+        keys, counts = sum_rows([_as_int(getattr(self, n), n) for n in names], self.count, stable=True)
+        return type(self)(**{n: _from_int(k, n) for n, k in zip(names, keys, strict=True)}, count=counts)
 
     def total(self) -> int:
         return int(self.count.sum())
@@ -110,31 +110,50 @@ def _from_int(values: np.ndarray, name: str) -> np.ndarray:
     return values / TICKS_PER_DAY if name == "progress" else values
 
 
-def quantise_travel(days: np.ndarray) -> np.ndarray:
-    """Round travel time down to the progress grid (never travel further than allowed)."""
-    return np.floor(days * TICKS_PER_DAY + 1e-9) / TICKS_PER_DAY
+def sum_rows(columns: list[np.ndarray], count: np.ndarray, sizes: Sequence[int] | None = None,
+             stable: bool = False) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of non-negative integer columns, in lexicographic order, and the
+    non-negative ``count`` summed over each; rows with a zero count are dropped.
 
-
-def group_rows(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
-    """Distinct rows of non-negative integer columns (sorted) and each input row's group.
-
-    Columns are packed into one int64 key when their ranges allow (the usual case, and much
-    faster than sorting rows); otherwise rows are sorted lexicographically.
+    A day merges many small tables, so this is a handful of numpy calls. Columns are packed into
+    one int64 key when their ranges (``sizes``, else their maxima) allow. When the possible keys
+    are few next to the rows, every key is counted (no sort); otherwise the keys are sorted once
+    and each run of equal keys summed. ``stable`` sorts with timsort, much faster on tables made
+    of sorted runs (yesterday's merged table plus today's changes).
     """
-    sizes = [int(c.max()) + 1 if len(c) else 1 for c in columns]
-    if float(np.prod(np.array(sizes, dtype=float))) < 2**62:
-        key = np.zeros(len(columns[0]), dtype=np.int64)
-        for col, size in zip(columns, sizes, strict=True):
-            key = key * size + col
-        uniq, inverse = np.unique(key, return_inverse=True)
-        out = []
-        for size in reversed(sizes):
-            uniq, digit = np.divmod(uniq, size)
-            out.append(digit)
-        return out[::-1], inverse
-    stacked = np.stack(columns, axis=1)
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return [uniq[:, k] for k in range(uniq.shape[1])], inverse.ravel()
+    if sizes is None:
+        sizes = [int(c.max()) + 1 if len(c) else 1 for c in columns]
+    n_keys = math.prod(sizes)
+    packed = n_keys < 2**62
+    if packed:
+        key = np.ravel_multi_index(columns, sizes)
+        if n_keys <= 16 * len(key):
+            sums = np.bincount(key, weights=count, minlength=n_keys)
+            key = (sums > 0).nonzero()[0]
+            return list(np.unravel_index(key, sizes)), np.rint(sums[key]).astype(np.int64)
+    keep = count > 0
+    if not keep.all():
+        columns, count = [c[keep] for c in columns], count[keep]
+        if packed:
+            key = key[keep]
+    if not len(count):
+        return columns, count
+    if packed:
+        order = key.argsort(kind="stable" if stable else None)
+        key = key[order]
+        change = key[1:] != key[:-1]
+    else:
+        order = np.lexsort(columns[::-1])
+        change = np.zeros(len(order) - 1, dtype=bool)
+        for c in columns:
+            c = c[order]
+            change |= c[1:] != c[:-1]
+    start = np.concatenate((_FIRST, change)).nonzero()[0]
+    first = order[start]
+    return [c[first] for c in columns], np.add.reduceat(count[order], start)
+
+
+_FIRST = np.ones(1, dtype=bool)  # the first row of a sorted table starts a run
 
 
 @dataclass

@@ -9,7 +9,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim.core.cohorts import group_rows
+from sim.core.cohorts import sum_rows
 
 
 class FlowKind(IntEnum):
@@ -31,24 +31,29 @@ class FlowKind(IntEnum):
 
 
 class Flows:
-    """Today's movements, appended by the rules and drained by the recorder."""
+    """Today's movements, appended by the rules and drained by the recorder.
+
+    ``add`` only keeps its arrays (the rules add several times per travel round); the day's rows
+    are filtered and summed once, when drained. Rules pass arrays they do not change afterwards:
+    fresh results of indexing or drawing.
+    """
 
     def __init__(self) -> None:
-        self._parts: list[tuple[np.ndarray, ...]] = []
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | int, np.ndarray]] = []
 
-    def add(self, frm: np.ndarray, to: np.ndarray, kind: FlowKind, count: np.ndarray) -> None:
-        keep = count > 0
-        if keep.any():
-            k = np.full(int(keep.sum()), int(kind), dtype=np.int64)
-            self._parts.append((frm[keep], to[keep], k, count[keep]))
+    def add(self, frm: np.ndarray, to: np.ndarray, kind: FlowKind | np.ndarray, count: np.ndarray) -> None:
+        """Rows of people moved today; ``kind`` is one kind for all of them or one per row."""
+        if len(count):
+            self._parts.append((frm, to, kind if isinstance(kind, np.ndarray) else int(kind), count))
 
     def drain(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(from, to, kind, count) with equal keys summed."""
-        if not self._parts:
+        """(from, to, kind, count) with equal keys summed and empty ones dropped."""
+        parts, self._parts = self._parts, []
+        if not parts:
             z = np.zeros(0, dtype=np.int64)
             return z, z, z, z
-        cols = [np.concatenate([p[i] for p in self._parts]) for i in range(4)]
-        self._parts = []
-        (frm, to, kind), inverse = group_rows(cols[:3])
-        counts = np.bincount(inverse, weights=cols[3], minlength=len(frm))
-        return frm, to, kind, np.rint(counts).astype(np.int64)
+        frm, to, count = (np.concatenate([p[i] for p in parts]) for i in (0, 1, 3))
+        kind = np.concatenate([k if isinstance(k, np.ndarray) else np.full(len(c), k)
+                               for _, _, k, c in parts])
+        (frm, to, kind), count = sum_rows([frm, to, kind], count)
+        return frm, to, kind, count

@@ -31,13 +31,12 @@ from sim.core.cohorts import (
     Returning,
     Status,
     Travellers,
-    group_rows,
-    quantise_travel,
     status_mask,
+    sum_rows,
 )
 from sim.core.flows import FlowKind, Flows
 from sim.core.population import Population
-from sim.core.routes import EPS, RIDE, WALK_FIRST, Paths
+from sim.core.routes import EPS, RIDE, WALK_FIRST, Paths, RouteChoice, grid_stops
 from sim.core.world import World
 from sim.scenario.parameters import Parameters
 
@@ -46,6 +45,7 @@ MAX_HOPS_PER_DAY = 8  # bound on same-day continuation rounds
 DISPLACED = status_mask(Status.IDP, Status.REFUGEE)
 AT_HOME = status_mask(Status.RESIDENT, Status.RETURNEE)
 SHELTERED = status_mask(Status.IDP, Status.REFUGEE, Status.RELOCATED, Status.RESETTLED)
+NOTHING = np.zeros(0, dtype=np.int64)
 
 
 class Departures(Protocol):
@@ -73,9 +73,17 @@ class Movement:
 
     def __post_init__(self) -> None:
         self.home_of = self._home_keys()
-        hops = (self.paths.edges >= 0).sum(axis=1)
-        # [profile, P] days from departure to the end of each path
-        self._arrival_time = self.paths.time[:, np.arange(len(hops)), hops]
+        # Home keys ranked (displaced people's origins), so that a merge key stays compact.
+        self._homes = np.unique(self.home_of)
+        self._home_rank = np.zeros(self.world.n, dtype=np.int64)
+        self._home_rank[self._homes] = np.arange(len(self._homes))
+        p = self.paths
+        self.stops = grid_stops(p, TICKS_PER_DAY)
+        self.choice = RouteChoice(p, len(self.world.state_ids))
+        # Today's departures (path, fled from home, count), recorded as flows at the end of the day
+        # by departure key = fled * P + path.
+        self._departures: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._departure_kind = np.repeat(np.array([FlowKind.ONWARD, FlowKind.FLIGHT]), len(p.end))
 
     def _home_keys(self) -> np.ndarray:
         """[N] the home location displaced people are kept under, by their real home.
@@ -104,21 +112,23 @@ class Movement:
         leaving_home = self._start_returns(people, day)
         sheltered = np.bincount(people.loc, weights=people.count * SHELTERED[people.status],
                                 minlength=w.n)
-        weights = self._weights_by_state(sheltered, day)
+        self.choice.reset(self._weights_by_state(sheltered, day))
+        leave = rules.leave_probability(w, mv)
         flee = rules.flee_probability(w, self.params.displacement, mv)
         p = np.where(AT_HOME[people.status], flee[people.loc], 0.0)
-        p = np.where(DISPLACED[people.status], rules.leave_probability(w, mv)[people.loc], p)
+        p = np.where(DISPLACED[people.status], leave[people.loc], p)
         p = np.where(people.status == Status.REFUGEE, self._unrecognised_leave(people, p), p)
         leavers = self.rng.binomial(people.count, p)
         if self.spawner is not None:  # data_driven: the observed daily total leaves
             leavers = self.spawner.departures(people, leavers)
-        departed, travellers, _ = self._depart(people, leavers, weights)
+        departed, travellers, _ = self._depart(people, leavers)
         people.count -= departed
         moving, arrived = self._travel(Travellers.concat([pop.travellers, travellers]),
-                                       np.ones(len(pop.travellers) + len(travellers)), weights)
-        home = self._advance_returns(Returning.concat([pop.returning, leaving_home]))
-        pop.people = People.concat([people, arrived, home]).merged()
-        pop.travellers = moving.merged()
+                                       rules.continue_probability(w, mv, leave))
+        if self.params.returns.enabled:
+            arrived.append(self._advance_returns(Returning.concat([pop.returning, leaving_home])))
+        pop.people = People.concat([people, *arrived]).merged()
+        pop.travellers = Travellers.concat(moving).merged()
 
     def _unrecognised_leave(self, people: People, p: np.ndarray) -> np.ndarray:
         """Refugees whose claim the host does not recognise are more likely to move on."""
@@ -135,129 +145,162 @@ class Movement:
         capacity = rules.capacity_factor(w, sheltered, mv)
         return rules.path_weights(w, self.paths, score, capacity, self.borders.path_closed(), mv)
 
-    def _depart(self, at: People, leavers: np.ndarray,
-                weights: np.ndarray) -> tuple[np.ndarray, Travellers, np.ndarray]:
-        """Draw each leaver's path. People with no open path stay where they are.
+    def _depart(self, at: People, leavers: np.ndarray) -> tuple[np.ndarray, Travellers, np.ndarray]:
+        """Draw each leaver's path from today's route choice. People with no open path stay where
+        they are.
 
         Returns how many left each row of ``at``, the new travellers, and each traveller row's
         source row in ``at``.
         """
-        rows = np.flatnonzero(leavers)
-        origin_state = self.world.state_of[at.origin[rows]]
-        row, path, n = self._choose(at.loc[rows], origin_state, leavers[rows], weights)
+        rows = leavers.nonzero()[0]
+        loc = at.loc[rows]
+        row, path, n = self._choose(loc, self.world.state_of[at.origin[rows]], leavers[rows])
         src = rows[row]
         departed = np.bincount(src, weights=n, minlength=len(at)).astype(np.int64)
-        fled = AT_HOME[at.status[src]]
-        ends = self.paths.end[path]
-        self.flows.add(at.loc[src][fled], ends[fled], FlowKind.FLIGHT, n[fled])
-        self.flows.add(at.loc[src][~fled], ends[~fled], FlowKind.ONWARD, n[~fled])
+        status = at.status[src]
+        fled = AT_HOME[status]
+        self._departures.append((path, fled, n))
         walk = WALK_FIRST if self.params.movement.start_on_foot else RIDE
         travellers = Travellers(
             origin=self.home_of[at.origin[src]],
-            status=np.where(fled, Status.IDP, at.status[src]).astype(np.int64),
+            status=np.where(fled, Status.IDP, status),
             path=path,
-            profile=np.where(fled, walk, RIDE).astype(np.int64),
+            profile=np.where(fled, walk, RIDE),
             progress=np.zeros(len(src)),
             count=n,
         )
         return departed, travellers, src
 
-    def _choose(self, loc: np.ndarray, wrow: np.ndarray, n: np.ndarray,
-                weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One multinomial draw per row over the candidate paths out of its location.
+    def _choose(self, loc: np.ndarray, state: np.ndarray,
+                n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One multinomial draw per row (movers from ``state`` at ``loc``) over the candidate paths
+        out of its location.
 
-        Returns (row, path, count) for every non-zero share; rows with no open path draw nothing.
+        Returns (row, path, count) for every non-zero share, by row; rows with no open path draw
+        nothing.
         """
-        p = self.paths
-        start = p.ptr[loc]
-        degree = p.ptr[loc + 1] - start
-        width = int(degree.max()) if len(loc) else 0
+        width = int(self.choice.degree[loc].max()) if len(loc) else 0
         if width == 0:
-            return _cat([]), _cat([]), _cat([])
-        col = np.arange(width)
-        path = np.minimum(start[:, None] + col, len(p.end) - 1)
-        w = np.where(col < degree[:, None], weights[wrow[:, None], path], 0.0)
-        # The draw's last category takes the rounding remainder: make it each row's heaviest path.
-        r, heaviest = np.arange(len(loc)), w.argmax(axis=1)
-        path[r, heaviest], path[r, -1] = path[r, -1], path[r, heaviest]
-        w[r, heaviest], w[r, -1] = w[r, -1], w[r, heaviest]
-        total = w.sum(axis=1)
-        has_path = total > 0
-        x = self.rng.multinomial(np.where(has_path, n, 0),
-                                       w / np.where(has_path, total, 1.0)[:, None])
-        row, k = np.nonzero(x)
-        return row, path[row, k], x[row, k]
+            return NOTHING, NOTHING, NOTHING
+        prob, path, has_path = self.choice.rows(state, loc, width)
+        x = self.rng.multinomial(n * has_path, prob).ravel()
+        share = x.nonzero()[0]
+        return share // width, path.ravel()[share], x[share]
 
-    def _travel(self, trav: Travellers, budget: np.ndarray,
-                weights: np.ndarray) -> tuple[Travellers, People]:
-        """Advance travellers by ``budget`` days; arrivals with time to spare may move on today."""
+    def _travel(self, trav: Travellers, leave_p: np.ndarray) -> tuple[list[Travellers], list[People]]:
+        """One day of travel; arrivals with time to spare move on the same day with probability
+        ``leave_p`` at the place they reached. Returns the parts of the tables still travelling
+        and arrived (or stranded) at the end of the day."""
         moving_parts: list[Travellers] = []
         arrived_parts: list[People] = []
-        leave_p = rules.continue_probability(self.world, self.params.movement)
+        journeys: list[tuple[Travellers, np.ndarray]] = []  # each round's travellers and budget
         restricted = self._restricted_paths()
+        budget = np.full(len(trav), TICKS_PER_DAY)  # in ticks of the progress grid
         for _ in range(MAX_HOPS_PER_DAY):
+            journeys.append((trav, budget))
             moving, arrived, spare = self._advance(trav, budget, restricted)
-            arrived, spare = _merge_arrivals(arrived, spare)
             moving_parts.append(moving)
-            spare_left = spare > EPS
+            spare_left = spare > 0
             if not self.params.movement.continue_same_day or not spare_left.any():
                 arrived_parts.append(arrived)
                 break
             going = self.rng.binomial(arrived.count, np.where(spare_left, leave_p[arrived.loc], 0.0))
-            departed, trav, src = self._depart(arrived, going, weights)
+            departed, trav, src = self._depart(arrived, going)
             arrived.count -= departed
             arrived_parts.append(arrived)
-            budget = quantise_travel(spare[src])
+            budget = spare[src]
             if not len(trav):
                 break
         else:  # still time to spare after many hops: they stop where they are for today
-            moving, arrived, _ = self._advance(trav, np.zeros(len(trav)), restricted)
+            moving, arrived, _ = self._advance(trav, np.zeros(len(trav), dtype=np.int64), restricted)
             moving_parts.append(moving)
             arrived_parts.append(arrived)
-        return Travellers.concat(moving_parts), People.concat(arrived_parts)
+        self._record_flows(journeys, restricted)
+        return moving_parts, arrived_parts
 
     def _restricted_paths(self) -> np.ndarray:
         """[P] paths with a hop through a managed or closed gate, or along a closed road, today."""
         p, borders = self.paths, self.borders
-        road_closed = (p.edges >= 0) & ~self.world.edge_open[np.maximum(p.edges, 0)]
-        return ((borders.policy_codes()[borders.hop_gates()] != OPEN) | road_closed).any(axis=1)
+        gated = borders.policy_codes()[borders.hop_gates()] != OPEN
+        restricted = np.zeros(len(p.end), dtype=bool)
+        for k in range(p.max_hops):  # hop by hop: cheaper than a reduction along the short hop axis
+            edge = p.edges[:, k]
+            restricted |= gated[:, k] | ((edge >= 0) & ~self.world.edge_open[edge])
+        return restricted
 
     def _advance(self, trav: Travellers, budget: np.ndarray,
                  restricted_paths: np.ndarray) -> tuple[Travellers, People, np.ndarray]:
-        """Move every traveller row forward by its budget of travel days, through border gates
+        """Move every traveller row forward by its budget of travel ticks, through border gates
         (``restricted_paths``: today's paths with a managed or closed gate or a closed road).
+        Open borders crossed on the way are recorded for the whole day by _record_flows.
 
-        Returns (still travelling, arrived or stranded, spare travel time of each arrived row).
+        Returns the rows still travelling; those who arrived or were stranded, merged by
+        (location, home, status, spare travel ticks); and the spare ticks of each merged row.
+        """
+        p, stops = self.paths, self.stops
+        path, count = trav.path, trav.count
+        leg = trav.profile * len(p.end) + path
+        tick = np.rint(trav.progress * TICKS_PER_DAY).astype(np.int64) + budget  # travelled by tonight
+        cell = stops.first[leg] + tick
+        node, spare = stops.node[cell], stops.spare[cell]
+        done = spare >= 0  # arrived
+        restricted = restricted_paths[path]
+        held: list[Travellers] = []
+        if restricted.any():
+            count = count.copy()
+            stranded_at = np.full(len(trav), -1)
+            held = self._pass_gates(trav, restricted.nonzero()[0], p.leg_times.take(leg, axis=0),
+                                    tick / TICKS_PER_DAY, count, stranded_at)
+            stranded = (stranded_at >= 0).nonzero()[0]
+            node[stranded] = p.nodes[path[stranded], stranded_at[stranded]]
+            spare[stranded], done[stranded] = 0, True
+        out = done.nonzero()[0]
+        on = (~done).nonzero()[0]
+        # The status follows from home and location, so it needs no place in the merge key. A
+        # day's budget is at most one day, so spare time is at most TICKS_PER_DAY ticks.
+        (loc, home, spare), counts = sum_rows([node[out], self._home_rank[trav.origin[out]], spare[out]],
+                                              count[out], (self.world.n, len(self._homes), TICKS_PER_DAY + 1))
+        origin = self._homes[home]
+        arrivals = People(loc=loc, origin=origin, status=self._displaced_status(origin, loc), count=counts)
+        origin, where = trav.origin[on], node[on]
+        still = Travellers(origin=origin, status=self._displaced_status(origin, where), path=path[on],
+                           profile=trav.profile[on], progress=tick[on] / TICKS_PER_DAY, count=count[on])
+        return (Travellers.concat([still, *held]) if held else still), arrivals, spare
+
+    def _record_flows(self, journeys: list[tuple[Travellers, np.ndarray]],
+                      restricted_paths: np.ndarray) -> None:
+        """Record the day's departures and the open borders crossed, summed per path: the drain
+        then sums a few rows per path instead of every row of every round.
+
+        ``journeys`` are each travel round's travellers and budgets; crossings on paths with a
+        restriction today were recorded at their gates.
         """
         p = self.paths
-        path = trav.path
-        times = p.time[trav.profile, path]
-        stop = trav.progress + budget
-        count = trav.count.copy()
-        stranded_at = np.full(len(trav), -1)
-        restricted = restricted_paths[path]
-        held = self._pass_gates(trav, np.flatnonzero(restricted), times, stop, count, stranded_at)
-        # Everyone else crosses the open borders on today's stretch of their path.
-        hop_time = times[:, :-1]
-        crossed = (p.crosses[path] & ~restricted[:, None] & (trav.progress[:, None] <= hop_time + EPS)
-                   & (hop_time < stop[:, None] - EPS))
-        row, hop = np.nonzero(crossed)
-        self.flows.add(p.nodes[path[row], hop], p.nodes[path[row], hop + 1], FlowKind.CROSSING, count[row])
+        n_paths = len(p.end)
+        path, fled, n = (np.concatenate(c) for c in zip(*self._departures, strict=True))
+        self._departures = []
+        departed = np.bincount(fled * n_paths + path, weights=n, minlength=2 * n_paths)
+        self._add_by_path(departed, p.start, p.end, self._departure_kind)
+        path, profile, progress, count, budget = (np.concatenate(c) for c in zip(
+            *((t.path, t.profile, t.progress, t.count, b) for t, b in journeys), strict=True))
+        stop = progress + budget / TICKS_PER_DAY
+        leg = profile * n_paths + path
+        crossing = p.crosses & ~restricted_paths[:, None]
+        for k in range(p.max_hops):
+            rows = crossing[path, k].nonzero()[0]
+            at = p.leg_times[leg[rows], k]
+            rows = rows[(progress[rows] <= at + EPS) & (at < stop[rows] - EPS)]
+            crossed = np.bincount(path[rows], weights=count[rows], minlength=n_paths)
+            self._add_by_path(crossed, p.nodes[:, k], p.nodes[:, k + 1], FlowKind.CROSSING)
 
-        total = self._arrival_time[trav.profile, path]
-        arrived = (stranded_at < 0) & (stop >= total - EPS)
-        out = np.flatnonzero(arrived | (stranded_at >= 0))
-        here = np.where(arrived[out], p.end[path[out]], p.nodes[path[out], np.maximum(stranded_at[out], 0)])
-        origin = trav.origin[out]
-        people = People(loc=here, origin=origin, status=self._status_at(origin, trav.status[out], here),
-                        count=count[out])
-        spare = np.where(arrived[out], stop[out] - total[out], 0.0)
-        on = np.flatnonzero(~arrived & (stranded_at < 0))
-        where = p.last_passed(path[on], times[on], stop[on])
-        status = self._status_at(trav.origin[on], trav.status[on], where)
-        still = Travellers(origin=trav.origin[on], status=status,
-                           path=path[on], profile=trav.profile[on], progress=stop[on], count=count[on])
-        return Travellers.concat([still, *held]), people, spare
+    def _add_by_path(self, moved: np.ndarray, frm: np.ndarray, to: np.ndarray,
+                     kind: np.ndarray | FlowKind) -> None:
+        """Add the flows summed in ``moved`` by path (or by path within each kind of ``kind``, an
+        array as long as ``moved``), from ``frm`` to ``to`` of each path."""
+        key = (moved > 0).nonzero()[0]
+        path = key % len(frm)
+        self.flows.add(frm[path], to[path], kind[key] if isinstance(kind, np.ndarray) else kind,
+                       np.rint(moved[key]).astype(np.int64))
 
     def _pass_gates(self, trav: Travellers, rows: np.ndarray, times: np.ndarray, stop: np.ndarray,
                     count: np.ndarray, stranded_at: np.ndarray) -> list[Travellers]:
@@ -306,11 +349,14 @@ class Movement:
         stop[rows], count[rows], stranded_at[rows] = end, n, stranded
         return held
 
-    def _status_at(self, origin: np.ndarray, status: np.ndarray, loc: np.ndarray) -> np.ndarray:
-        """Displaced people are IDPs inside their home state and refugees outside it."""
+    def _displaced_status(self, origin: np.ndarray, loc: np.ndarray) -> np.ndarray:
+        """Displaced people are IDPs inside their home state and refugees outside it.
+
+        Everyone travelling is displaced (departures from home become IDPs; only the displaced
+        move on), so a traveller's status always follows from its home and where it is.
+        """
         state = self.world.state_of
-        displaced_status = np.where(state[loc] == state[origin], Status.IDP, Status.REFUGEE)
-        return np.where(DISPLACED[status], displaced_status, status).astype(np.int64)
+        return np.where(state[loc] == state[origin], Status.IDP, Status.REFUGEE)
 
     # -- returns ---------------------------------------------------------------------------------
 
@@ -341,17 +387,3 @@ class Movement:
         return People(loc=arrived.origin, origin=arrived.origin,
                       status=np.full(len(arrived), Status.RETURNEE, dtype=np.int64), count=arrived.count)
 
-
-def _merge_arrivals(arrived: People, spare: np.ndarray) -> tuple[People, np.ndarray]:
-    """Arrivals grouped by (location, home, status, spare travel time on the progress grid)."""
-    keep = arrived.count > 0
-    ticks = np.rint(quantise_travel(spare[keep]) * TICKS_PER_DAY).astype(np.int64)
-    (loc, origin, status, tick), inverse = group_rows(
-        [arrived.loc[keep], arrived.origin[keep], arrived.status[keep], ticks])
-    count = np.bincount(inverse, weights=arrived.count[keep], minlength=len(loc))
-    people = People(loc=loc, origin=origin, status=status, count=np.rint(count).astype(np.int64))
-    return people, tick / TICKS_PER_DAY
-
-
-def _cat(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

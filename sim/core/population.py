@@ -54,13 +54,10 @@ class Population:
         occ = np.bincount(key, weights=self.people.count, minlength=n * N_STATUS)
         self.occupancy = np.rint(occ).astype(np.int64).reshape(n, N_STATUS)
         p, t, r = self.people, self.travellers, self.returning
-        parts = [(p.origin, p.loc, p.status, p.count),
-                 (t.origin, traveller_position, t.status, t.count),
-                 (r.origin, r.last_loc, r.status, r.count)]
-        origin = np.concatenate([w.state_of[p[0]] for p in parts])
-        host = np.concatenate([w.state_of[p[1]] for p in parts])
-        status = np.concatenate([p[2] for p in parts])
-        count = np.concatenate([p[3] for p in parts])
+        origin = w.state_of[np.concatenate((p.origin, t.origin, r.origin))]
+        host = w.state_of[np.concatenate((p.loc, traveller_position, r.last_loc))]
+        status = np.concatenate((p.status, t.status, r.status))
+        count = np.concatenate((p.count, t.count, r.count))
         key = (origin * n_states + host) * N_STATUS + status
         cube = np.bincount(key, weights=count, minlength=n_states * n_states * N_STATUS)
         self.cube = np.rint(cube).astype(np.int64).reshape(n_states, n_states, N_STATUS)

@@ -39,6 +39,8 @@ class Recorder:
         self.stocks: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.state_rows: list[np.ndarray] = []
         self.policies: list[list[str]] = []
+        self._gates_seen: tuple[int, tuple[int, ...]] | None = None
+        self._policies: list[str] = []
         self.location_rows: list[np.ndarray] = []
         self.intensity: list[np.ndarray] = []
         self.capacity: list[np.ndarray] = []
@@ -87,7 +89,7 @@ class Recorder:
             self.relocated_out.copy(),
             self.resettled_out.copy(),
         ], axis=1))
-        self.policies.append([self.borders.entry_policy(s) for s in w.state_ids])
+        self.policies.append(self._entry_policies())
         occ = self.population.occupancy
         self.location_rows.append(np.stack([
             occ[:, Status.RESIDENT] + occ[:, Status.RETURNEE],
@@ -101,15 +103,23 @@ class Recorder:
     def _accumulate(self, frm: np.ndarray, to: np.ndarray, kind: np.ndarray, count: np.ndarray) -> None:
         state = self.world.state_of
         n_states = len(self.world.state_ids)
+        size = len(FlowKind) * n_states
+        # [kind, state] people moved out of and into each state today
+        out = np.bincount(kind * n_states + state[frm], weights=count, minlength=size).reshape(-1, n_states)
+        into = np.bincount(kind * n_states + state[to], weights=count, minlength=size).reshape(-1, n_states)
+        self.relocated_in += into[FlowKind.RELOCATION].astype(np.int64)
+        self.relocated_out += out[FlowKind.RELOCATION].astype(np.int64)
+        self.resettled_out += (out[FlowKind.RESETTLEMENT] + out[FlowKind.EVACUATION]).astype(np.int64)
+        self.fled += out[FlowKind.FLIGHT].astype(np.int64)
 
-        def add(into: np.ndarray, kinds: tuple[FlowKind, ...], at: np.ndarray) -> None:
-            sel = np.isin(kind, kinds)
-            into += np.bincount(state[at[sel]], weights=count[sel], minlength=n_states).astype(np.int64)
-
-        add(self.relocated_in, (FlowKind.RELOCATION,), to)
-        add(self.relocated_out, (FlowKind.RELOCATION,), frm)
-        add(self.resettled_out, (FlowKind.RESETTLEMENT, FlowKind.EVACUATION), frm)
-        add(self.fled, (FlowKind.FLIGHT,), frm)
+    def _entry_policies(self) -> list[str]:
+        """Each state's entry policy, recomputed only when a gate has changed since yesterday."""
+        b = self.borders
+        gates = (len(b.keys), tuple(b.policy))
+        if gates != self._gates_seen:
+            self._gates_seen = gates
+            self._policies = [b.entry_policy(s) for s in self.world.state_ids]
+        return self._policies
 
     # -- tables ----------------------------------------------------------------------------------
 

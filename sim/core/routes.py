@@ -9,6 +9,7 @@ that cross a state border. A day's route choice is then a weighted draw over a s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -35,14 +36,62 @@ class Paths:
     def max_hops(self) -> int:
         return self.edges.shape[1]
 
+    @cached_property
+    def leg_times(self) -> np.ndarray:
+        """[2P, A+1] ``time`` by leg = profile * P + path: one row lookup per journey, much cheaper
+        than a lookup by two indices."""
+        return self.time.reshape(-1, self.time.shape[2])
+
     def last_passed(self, path: np.ndarray, times: np.ndarray, progress: np.ndarray) -> np.ndarray:
         """The last location each journey passed, given its node times and days travelled."""
-        last = np.maximum((times <= progress[:, None] + EPS).sum(axis=1) - 1, 0)
-        return self.nodes[path, last]
+        # Node 0 is passed at departure; the node times increase along the path. One comparison
+        # per hop: a reduction along the short hop axis costs more than the whole loop.
+        reach = progress + EPS
+        width = times.shape[1]
+        node = path * width  # flat index of the path's first node
+        for k in range(1, width):
+            node += times[:, k] <= reach
+        return self.nodes.ravel()[node]
 
     def position(self, path: np.ndarray, profile: np.ndarray, progress: np.ndarray) -> np.ndarray:
         """Where each journey counts as being: the location it passed last."""
-        return self.last_passed(path, self.time[profile, path], progress)
+        return self.last_passed(path, self.leg_times.take(profile * len(self.end) + path, axis=0), progress)
+
+
+@dataclass(frozen=True)
+class GridStops:
+    """Where a journey stands after a whole number of ticks of travel (travel progress is kept
+    on a grid of ticks), for every path, profile and tick up to a day past its arrival: a day's
+    travel is then one lookup per row instead of comparisons along the path.
+
+    Cell ``first[leg] + t`` (leg = profile * P + path) is a journey ``t`` ticks after departure:
+    ``node`` is the last location passed (the end once arrived), ``spare`` the whole ticks left
+    on arrival (-1 while still on the way).
+    """
+
+    first: np.ndarray  # [2P] cell of each leg's departure
+    node: np.ndarray  # [cells]
+    spare: np.ndarray  # [cells]
+
+
+def grid_stops(paths: Paths, ticks_per_day: int) -> GridStops:
+    """The stops of every leg for 0 .. arrival + ``ticks_per_day`` ticks of travel, by the same
+    comparisons (with tolerance EPS) as travel on continuous time."""
+    n_paths = len(paths.end)
+    hops = (paths.edges >= 0).sum(axis=1)
+    total = paths.time[:, np.arange(n_paths), hops].ravel()  # [2P] days to the end of each leg
+    arrive = np.maximum(np.ceil((total - EPS) * ticks_per_day), 0).astype(np.int64)
+    arrive -= (arrive > 0) & ((arrive - 1) / ticks_per_day >= total - EPS)  # the first tick that
+    arrive += arrive / ticks_per_day < total - EPS  # arrives, whatever the rounding above
+    size = arrive + ticks_per_day + 2  # one cell to spare past a day after arrival
+    first = np.concatenate(([0], np.cumsum(size)[:-1]))
+    leg = np.repeat(np.arange(len(size)), size)
+    stop = (np.arange(len(leg)) - first[leg]) / ticks_per_day
+    path = leg % n_paths
+    arrived = stop >= total[leg] - EPS
+    node = np.where(arrived, paths.end[path], paths.last_passed(path, paths.leg_times[leg], stop))
+    spare = (np.maximum(stop - total[leg], 0.0) * ticks_per_day + 1e-9).astype(np.int64)
+    return GridStops(first=first, node=node, spare=np.where(arrived, spare, -1))
 
 
 def candidate_paths(world: World, awareness: int, walk_speed: float, start_on_foot: bool) -> Paths:
@@ -102,3 +151,65 @@ def candidate_paths(world: World, awareness: int, walk_speed: float, start_on_fo
         crosses=crosses,
         ptr=np.array(ptr, dtype=np.int64),
     )
+
+
+class RouteChoice:
+    """The day's draw over each location's candidate paths, for movers from each origin state.
+
+    Everyone leaving one location from one origin state draws from the same distribution, and a
+    day draws in up to nine travel rounds: each (state, location) row is built the first time it
+    is needed and kept until the weights of that location's paths change (mostly the few whose
+    destination fills up), instead of once per mover row and round. A draw over rows whose
+    widest location has ``width`` candidates has ``width`` categories, each location's heaviest
+    path last (the draw's last category takes the rounding remainder); rows are kept per width.
+    """
+
+    def __init__(self, paths: Paths, n_states: int):
+        self.paths = paths
+        self.n = len(paths.ptr) - 1
+        self.size = n_states * self.n
+        self.degree = np.diff(paths.ptr)
+        self.weights = np.zeros((n_states, len(paths.end)))
+        # width -> ([S*N, width] probabilities, [S*N, width] paths, [S*N] any open path, [S*N] built)
+        self._rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def reset(self, weights: np.ndarray) -> None:
+        """Start a day: ``weights`` [S, P] are today's path weights for movers from each state."""
+        changed = np.zeros((len(weights), weights.shape[1] + 1), dtype=np.int64)
+        np.cumsum(weights != self.weights, axis=1, out=changed[:, 1:])
+        stale = (changed[:, self.paths.ptr[1:]] > changed[:, self.paths.ptr[:-1]]).ravel()
+        for *_, built in self._rows.values():
+            built &= ~stale
+        self.weights = weights
+
+    def rows(self, state: np.ndarray, loc: np.ndarray,
+             width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For movers from ``state`` at ``loc``: [R, width] draw probabilities, [R, width] the path
+        of each category and [R] whether any path is open (``width``: the most candidates any of
+        the locations has)."""
+        if width not in self._rows:
+            self._rows[width] = (np.zeros((self.size, width)), np.zeros((self.size, width), dtype=np.int64),
+                                 np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=bool))
+        prob, path, has_path, built = self._rows[width]
+        pair = state * self.n + loc
+        missing = ~built[pair]
+        if missing.any():
+            new = pair[missing]
+            prob[new], path[new], has_path[new] = self._build(new // self.n, new % self.n, width)
+            built[new] = True
+        return prob.take(pair, axis=0), path.take(pair, axis=0), has_path[pair]
+
+    def _build(self, state: np.ndarray, loc: np.ndarray,
+               width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        p = self.paths
+        start = p.ptr[loc]
+        degree = self.degree[loc]
+        col = np.arange(width)
+        path = np.minimum(start[:, None] + col, len(p.end) - 1)
+        w = np.where(col < degree[:, None], self.weights[state[:, None], path], 0.0)
+        r, heaviest = np.arange(len(loc)), w.argmax(axis=1)
+        path[r, heaviest], path[r, -1] = path[r, -1], path[r, heaviest]
+        w[r, heaviest], w[r, -1] = w[r, -1], w[r, heaviest]
+        total = w.sum(axis=1)
+        has_path = total > 0
+        return w / np.where(has_path, total, 1.0)[:, None], path, has_path

@@ -13,6 +13,9 @@ from sim.core.routes import Paths
 from sim.core.world import Kind, World
 from sim.scenario.parameters import DisplacementParameters, MovementParameters
 
+# Kinds whose calm arrivals are forced on by town_continue_probability, indexed by kind code.
+PASSED_THROUGH = np.isin(np.arange(len(Kind)), (Kind.TOWN, Kind.CONFLICT_ZONE, Kind.BORDER_CROSSING))
+
 
 def leave_probability(world: World, mv: MovementParameters) -> np.ndarray:
     """[N] daily probability that a displaced person at each location moves on.
@@ -30,14 +33,16 @@ def leave_probability(world: World, mv: MovementParameters) -> np.ndarray:
     return np.minimum(1.0, p * (1.0 - mv.aid_leave_reduction * w.aid) * w.collateral)
 
 
-def continue_probability(world: World, mv: MovementParameters) -> np.ndarray:
-    """[N] probability that someone arriving with travel time to spare moves on the same day."""
-    p = leave_probability(world, mv)
+def continue_probability(world: World, mv: MovementParameters,
+                         leave: np.ndarray | None = None) -> np.ndarray:
+    """[N] probability that someone arriving with travel time to spare moves on the same day
+    (``leave``: today's leave_probability, when already computed)."""
+    p = leave_probability(world, mv) if leave is None else leave
     forced = mv.town_continue_probability
     if forced is None:
         return p
     w = world
-    calm = np.isin(w.kind, (Kind.TOWN, Kind.CONFLICT_ZONE, Kind.BORDER_CROSSING)) & (w.intensity <= 0)
+    calm = PASSED_THROUGH[w.kind] & (w.intensity <= 0)
     return np.where(calm, np.maximum(p, forced), p)
 
 
@@ -91,6 +96,8 @@ def path_weights(world: World, paths: Paths, score: np.ndarray, capacity: np.nda
     0 for paths through a closed border (``closed``), a closed road or to a closed location."""
     w, p = world, paths
     valid = ~closed & w.open[p.end]
-    valid &= np.where(p.edges >= 0, w.edge_open[np.maximum(p.edges, 0)], True).all(axis=1)
+    for k in range(p.max_hops):  # hop by hop: cheaper than a reduction along the short hop axis
+        edge = p.edges[:, k]
+        valid &= (edge < 0) | w.edge_open[edge]
     base = score[:, p.end] / (mv.softening + p.km) ** mv.distance_power * capacity[p.end]
     return np.where(valid, base, 0.0) ** mv.weight_power

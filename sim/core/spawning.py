@@ -24,13 +24,14 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core import rules
-from sim.core.cohorts import People, Status
+from sim.core.cohorts import People, Status, status_mask
 from sim.core.observed import Observed
 from sim.core.population import Population
 from sim.core.world import World
 from sim.scenario import Scenario
 
 CONFLICT_EPS = 1e-6
+AT_HOME = status_mask(Status.RESIDENT, Status.RETURNEE)
 
 
 def daily_new(observed: Observed, data_total: str) -> np.ndarray:
@@ -125,9 +126,7 @@ class DataDrivenSpawner:
 
     def departures(self, people: People, leavers: np.ndarray) -> np.ndarray:
         """``leavers`` with every at-home row replaced by today's placed departures."""
-        out = leavers.copy()
-        at_home = np.isin(people.status, (Status.RESIDENT, Status.RETURNEE))
-        out[at_home] = 0
-        rows = np.flatnonzero((people.status == Status.RESIDENT) & (people.loc == people.origin))
+        out = np.where(AT_HOME[people.status], 0, leavers)
+        rows = ((people.status == Status.RESIDENT) & (people.loc == people.origin)).nonzero()[0]
         out[rows] = np.minimum(self.today[people.loc[rows]], people.count[rows])
         return out

@@ -118,17 +118,14 @@ class RoadDistances:
         self._graph = csr_matrix((np.concatenate([edge_km, edge_km]),
                                   (np.concatenate([edge_u, edge_v]), np.concatenate([edge_v, edge_u]))),
                                  shape=(n, n))
-        self._cache: dict[int, np.ndarray] = {}
+        self._row = np.full(n, -1)  # each source's row of _km, -1 until computed
+        self._km = np.zeros((0, n))
 
     def km(self, source: np.ndarray, here: np.ndarray) -> np.ndarray:
         """Distance from each ``here`` to the matching ``source`` (inf where no road leads)."""
-        missing = sorted(set(np.unique(source).tolist()) - self._cache.keys())
-        if missing:
+        missing = np.unique(source[self._row[source] < 0])
+        if len(missing):
             dist = dijkstra(self._graph, directed=False, indices=missing)
-            for row, h in zip(dist, missing, strict=True):
-                self._cache[h] = row
-        out = np.empty(len(source))
-        for h in np.unique(source):
-            sel = source == h
-            out[sel] = self._cache[int(h)][here[sel]]
-        return out
+            self._row[missing] = np.arange(len(self._km), len(self._km) + len(missing))
+            self._km = np.concatenate([self._km, dist.reshape(len(missing), -1)])
+        return self._km[self._row[source], here]
