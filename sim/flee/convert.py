@@ -12,6 +12,9 @@ Every mapping, and every Flee setting refused, is listed in docs/flee.md.
 from __future__ import annotations
 
 import csv
+import io
+import itertools
+import os
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -23,13 +26,19 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from sim.core.observed import Observed
-from sim.flee.folder import CONFLICT_EPS, read_flee_folder
+from sim.flee.folder import CONFLICT_EPS, INPUT, SOURCE, read_flee_folder
 from sim.flee.records import FleeFolder, FleeRoute
 from sim.flee.series import observed_from_flee
 from sim.flee.settings import map_settings
 from sim.scenario import Scenario
 from sim.scenario.errors import Problem, ScenarioError, SourceMap
-from sim.scenario.loading import parse_scenario, read_scenario
+from sim.scenario.loading import (
+    ALLOW_OUTSIDE_HINT,
+    MAX_CSV_BYTES,
+    confined_path,
+    parse_scenario,
+    read_scenario,
+)
 from sim.scenario.observed import ObservedSpec
 
 # Flee's country names (as written in the shipped folders) -> ISO 3166-1 alpha-3.
@@ -333,22 +342,35 @@ def load_flee_scenario(folder: str | Path, *, settings: str | Path | None = None
     return parse_scenario(imported.data, source, Path("."), overrides)
 
 
-def expand_flee_world(data: Any, world: dict, base_dir: Path, source: SourceMap) -> list[Problem]:
+def expand_flee_world(data: Any, world: dict, base_dir: Path, source: SourceMap, *,
+                      allow_outside: bool = False) -> list[Problem]:
     """Before validation: ``world: {flee: path}`` expanded into the scenario (a ``WorldSource``).
 
     The folder supplies the world, its conflicts and closures as events (before the scenario's own
     events), its observed counts, its settings as parameters (the scenario's own parameters win,
     key by key), and start_date, days and name unless the scenario gives them.
+
+    Unless ``allow_outside``, the folder and every file of it that the Flee reader may open must
+    be inside ``base_dir``'s tree, after following symbolic links; nothing is read otherwise.
     """
     others = [k for k in world if k != "flee"]
     if others:
         return [source.problem(("world", others[0]), "a world read from a Flee folder ('flee') "
                                f"cannot also set {', '.join(map(repr, others))}")]
-    folder = base_dir / str(world["flee"])
+    folder = confined_path(base_dir, world["flee"], ("world", "flee"), source, allow_outside, "folder")
+    if isinstance(folder, Problem):
+        return [folder]
+    if not allow_outside:
+        outside = _files_outside(folder, base_dir)
+        if outside is not None:
+            return [source.problem(("world", "flee"), f"the Flee folder's {outside!r} leads outside the "
+                                   f"scenario's folder: {ALLOW_OUTSIDE_HINT}")]
     try:
         imported = flee_scenario(read_flee_folder(folder))
     except ScenarioError as exc:
         return exc.problems
+    except OSError as exc:  # a name too long for the file system, a folder that cannot be listed
+        return [source.problem(("world", "flee"), f"cannot read the Flee folder: {exc.strerror or exc}")]
     flee = imported.data
     world.update(flee["world"])
     for (_, kind, i), where in imported.rows.items():
@@ -366,6 +388,41 @@ def expand_flee_world(data: Any, world: dict, base_dir: Path, source: SourceMap)
         data["observed"] = flee["observed"]
     data["parameters"] = _deep_merge(flee["parameters"], data.get("parameters") or {})
     return []
+
+
+def _files_outside(folder: Path, base_dir: Path) -> str | None:
+    """The first file or folder of a Flee folder (as named inside it) that the Flee reader may
+    open and that resolves outside ``base_dir``'s tree: the folders input_csv and source_data,
+    every entry in them, simsetting.yml and the series files source_data/data_layout.csv names.
+    Only names and links are looked at, and data_layout.csv only once it is known to be inside."""
+    try:
+        root = base_dir.resolve()
+
+        def outside(path: Path) -> bool:
+            return not path.resolve().is_relative_to(root)
+
+        if not folder.is_dir():
+            return None  # the Flee reader says so
+        named: list[str] = ["simsetting.yml"]
+        for sub in (INPUT, SOURCE):
+            if outside(folder / sub):
+                return sub
+            if (folder / sub).is_dir():
+                with os.scandir(folder / sub) as entries:
+                    named += [f"{sub}/{e.name}" for e in itertools.islice(entries, 100_000)]
+        for name in named:
+            if outside(folder / name):
+                return name
+        layout = folder / SOURCE / "data_layout.csv"
+        if layout.is_file() and layout.stat().st_size <= MAX_CSV_BYTES:
+            text = layout.read_text(encoding="utf-8-sig", errors="replace")
+            for row in csv.reader(io.StringIO(text)):
+                for cell in row[1:]:
+                    if cell.strip() and outside(folder / SOURCE / cell.strip()):
+                        return f"{SOURCE}/{cell.strip()}"
+    except (OSError, RuntimeError, ValueError, csv.Error):
+        return None  # unreadable or malformed: the Flee reader reports it, inside the folder
+    return None
 
 
 def _deep_merge(base: dict[str, Any], extra: Any) -> dict[str, Any]:

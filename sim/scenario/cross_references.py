@@ -5,12 +5,35 @@ Each check returns (field path, message) pairs; the loader locates them in the f
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections import Counter
 from typing import Any
 
 from sim.scenario.errors import PathPart, closest
 from sim.scenario.events import RouteEvent
+from sim.scenario.fields import MAX_WORLD_PEOPLE
 from sim.scenario.schema import Scenario
+
+# The last date a run may record: far from datetime's and numpy's year 9999, so dates computed
+# from a run's days (outputs, summaries, the dashboard) never overflow.
+LAST_DATE = dt.date(8999, 12, 31)
+# Route weights (sim/core/rules.py path_weights) must stay finite: an infinite weight makes the
+# day's route choice probabilities NaN. 10^300 leaves a margin below float64's 1.8e308.
+MAX_ROUTE_WEIGHT_LOG10 = 300.0
+# Candidate journeys (sim/core/routes.py): every path of up to ``awareness`` hops from every place
+# is listed once (in Python, some 20,000 to 50,000 a second), with a weight per origin state each
+# day, and each (origin state, place) has a row as wide as the most journeys any place has. Both
+# grow as degree^awareness; bounded so that a compact file cannot ask for hours of enumeration or
+# tens of gigabytes (a star of 3,000 roads at awareness 2 would list 9 million journeys). The
+# largest worlds in use (10,000 places, awareness 1) list under 100,000.
+MAX_JOURNEYS = 1_000_000
+MAX_JOURNEY_CELLS = 10_000_000  # states x journeys, and states x places x widest row
+# Towns taking part in an alliance's free movement: every pair of them is compared every day.
+MAX_FREE_MOVEMENT_TOWNS = 500
+# Points of one observed series: reading a series day by day compares every day with every
+# point (sim/core/observed.py), so days x points is bounded through this.
+MAX_SERIES_POINTS = 10_000
 
 
 def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
@@ -64,7 +87,96 @@ def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
                 and {ev.from_, ev.to} <= loc_set:
             out.append((where, f"there is no route between {ev.from_!r} and {ev.to!r}"))
     out += observed_references(s)
+    out += check_limits(s)
     return out
+
+
+def check_limits(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Limits that involve several fields: the run's dates, the world's people, route weights."""
+    out: list[tuple[tuple[PathPart, ...], str]] = []
+    if (LAST_DATE - s.start_date).days < s.days - 1:
+        out.append((("start_date",), f"a run of {s.days} days from {s.start_date} ends after "
+                    f"{LAST_DATE}; dates must stay before the year 9000"))
+    people = sum(loc.population + loc.displaced for loc in s.world.locations)
+    if people > MAX_WORLD_PEOPLE:
+        out.append((("world", "locations"), f"{people:,} people in all (populations and displaced); "
+                    f"a world may hold at most 2^50 = {MAX_WORLD_PEOPLE:,} so that every count stays "
+                    "exact"))
+    out += _route_weight_limit(s)
+    out += _journey_limit(s)
+    towns = Counter(loc.state for loc in s.world.locations if loc.kind not in ("camp", "idp_camp"))
+    for i, a in enumerate(s.world.alliances):
+        if a.free_movement is not None:
+            n = sum(min(a.free_movement.towns_per_state, towns[m]) for m in set(a.members))
+            if n > MAX_FREE_MOVEMENT_TOWNS:
+                out.append((("world", "alliances", i, "free_movement", "towns_per_state"),
+                            f"{n:,} towns would take part in free movement (every pair is compared "
+                            f"each day); at most {MAX_FREE_MOVEMENT_TOWNS:,}"))
+    if s.observed is not None:
+        points = Counter(p.location for p in s.observed.series)
+        for location, n in points.items():
+            if n > MAX_SERIES_POINTS:
+                out.append((("observed", "series"), f"location {location!r} has {n:,} observed points; "
+                            f"a series may have at most {MAX_SERIES_POINTS:,}"))
+                break
+        if len(s.observed.total) > MAX_SERIES_POINTS:
+            out.append((("observed", "total"), f"{len(s.observed.total):,} points; at most "
+                        f"{MAX_SERIES_POINTS:,}"))
+    return out
+
+
+def _journey_limit(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Candidate journeys the route choice would list (an upper bound: walks that never turn
+    straight back, of 1 to ``awareness`` hops), in all and from the busiest place."""
+    index = {loc.id: i for i, loc in enumerate(s.world.locations)}
+    neighbours: list[list[int]] = [[] for _ in s.world.locations]
+    for r in s.world.routes:
+        if r.from_ in index and r.to in index:
+            neighbours[index[r.from_]].append(index[r.to])
+            neighbours[index[r.to]].append(index[r.from_])
+    degree = [len(n) for n in neighbours]
+    awareness = s.parameters.movement.awareness
+    # two[u]: walks of 2 hops from u that do not turn back, summed over its neighbours
+    two = [sum(degree[w] - 1 for w in neighbours[u]) for u in range(len(degree))]
+    starting = []
+    for v, around in enumerate(neighbours):
+        n = degree[v]
+        if awareness >= 2:
+            n += two[v]
+        if awareness >= 3:
+            n += sum(two[u] - (degree[v] - 1) for u in around)
+        starting.append(n)
+    journeys, widest, states = sum(starting), max(starting, default=0), max(1, len(s.world.states))
+    if journeys <= MAX_JOURNEYS and states * max(journeys, len(degree) * widest) <= MAX_JOURNEY_CELLS:
+        return []
+    return [(("parameters", "movement", "awareness"),
+             f"with awareness {awareness}, route choice would list up to {journeys:,} journeys "
+             f"({widest:,} from one place) for {states} states; at most {MAX_JOURNEYS:,} journeys and "
+             f"{MAX_JOURNEY_CELLS:,} journeys x states (or places x widest x states) are allowed: "
+             "lower awareness or give the busiest places fewer roads")]
+
+
+def _route_weight_limit(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
+    """The largest route weight the movement rule could compute, (score / (softening + km)^
+    distance_power x capacity factor)^weight_power, must stay finite (below 10^300): refused
+    otherwise, naming the parameters that make it so."""
+    if not s.world.routes:
+        return []
+    mv = s.parameters.movement
+    shortest = min(r.km for r in s.world.routes)
+    score = sum(math.log10(max(1.0, w)) for w in (mv.foreign_weight, mv.alliance_weight,
+                                                     mv.camp_weight)) + math.log10(1.0 + mv.aid_weight)
+    distance = -mv.distance_power * math.log10(mv.softening + shortest)
+    base = score + distance
+    worst = max(base, base * mv.weight_power)
+    if worst <= MAX_ROUTE_WEIGHT_LOG10:
+        return []
+    return [(("parameters", "movement", "weight_power"),
+             f"route weights could reach 10^{worst:.0f} (attractiveness up to 10^{score:.0f}, "
+             f"(softening + shortest road of {shortest:g} km)^-distance_power up to 10^{distance:.0f}, "
+             f"raised to weight_power {mv.weight_power:g}), beyond floating point (10^"
+             f"{MAX_ROUTE_WEIGHT_LOG10:.0f} at most): lower weight_power, distance_power or the "
+             "attractiveness weights, or raise softening")]
 
 
 def _decision_references(s: Scenario, states: set[str], locations: set[str], unknown: Any
@@ -81,9 +193,15 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
             if st.id not in has_location:
                 out.append((where, f"state {st.id!r} needs a location to receive resettled people"))
     alliance_ids = {a.id for a in s.world.alliances}
+    out += _duplicates([a.id for a in s.world.alliances], ("world", "alliances"), "alliance")
+    out += _duplicates([c.id for c in s.world.conflicts], ("world", "conflicts"), "conflict")
     for i, a in enumerate(s.world.alliances):
         where = ("world", "alliances", i)
+        seen: set[str] = set()
         for k, member in enumerate(a.members):
+            if member in seen:
+                out.append(((*where, "members", k), f"member {member!r} is listed twice"))
+            seen.add(member)
             if member not in states:
                 msg = f"alliance member {member!r} is not a state"
                 if (hint := closest(member, states)) is not None:

@@ -9,11 +9,15 @@ gives the claim from the source articles that motivates it.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.fields import (
+    MAX_DAYS,
+    MAX_KM,
+    MAX_PEOPLE,
+    MAX_WEIGHT,
     AllianceId,
     ConflictId,
     LocationId,
@@ -29,9 +33,11 @@ class ResettlementPledge(Strict):
     """A pledge to take in refugees from a first-asylum state, delivered over time."""
 
     from_: StateId = param(..., "state", "The first-asylum state people are resettled from.", alias="from")
-    people: int = param(..., "people", "Pledged total.", ge=0)
-    per_day: int = param(100, "people/day", "Delivery rate.", ge=1)
-    start_day: int = param(0, "day", "First delivery day.", ge=0)
+    people: int = param(..., "people", "Pledged total (at most 10^12).", ge=0,
+                         le=MAX_PEOPLE)
+    per_day: int = param(100, "people/day", "Delivery rate (at most 10^12).", ge=1,
+                          le=MAX_PEOPLE)
+    start_day: int = param(0, "day", "First delivery day (at most 36,500).", ge=0, le=MAX_DAYS)
     reception: LocationId | None = param(None, "location", "Where they arrive (default: the pledging "
                                          "state's largest location).")
 
@@ -41,16 +47,19 @@ class StatePolicy(Strict):
 
     tolerance: float | None = param(None, "refugees per resident", "Refugees hosted per resident at "
                                     "which the state tightens its border (open -> managed -> closed); "
-                                    "omitted: it never changes its border by itself.", gt=0)
-    managed_capacity: int = param(1000, "people/day", "Entries it allows per neighbour when managing.",
-                                  ge=0)
+                                    "omitted: it never changes its border by itself. At most 10^6.",
+                                    gt=0, le=MAX_WEIGHT)
+    managed_capacity: int = param(1000, "people/day", "Entries it allows per neighbour when managing "
+                                  "(at most 10^12).", ge=0, le=MAX_PEOPLE)
     close_factor: float = param(2.0, "factor", "It closes when pressure exceeds close_factor x "
-                                "tolerance.", gt=1)
+                                "tolerance (at most 10^6).", gt=1, le=MAX_WEIGHT)
     relax_factor: float = param(0.7, "factor", "It relaxes one step when pressure falls below "
                                 "relax_factor x tolerance.", gt=0, lt=1)
     aid_relief: float = param(1.0, "factor", "Aid raises its tolerance: tolerance x (1 + aid_relief x "
-                              "mean aid level of the places hosting refugees).", ge=0)
-    review_days: int = param(7, "days", "Days between border reviews.", ge=1)
+                              "mean aid level of the places hosting refugees); at most 10^6.", ge=0,
+                              le=MAX_WEIGHT)
+    review_days: int = param(7, "days", "Days between border reviews (at most 36,500).", ge=1,
+                             le=MAX_DAYS)
     recognition_rate: Probability = param(1.0, "fraction", "Share of asylum claims it recognises; "
                                           "unrecognised people find it less attractive and move on "
                                           "more.")
@@ -66,12 +75,15 @@ class InterventionSpec(Strict):
 
     target: StateId = param(..., "state", "The state whose civilians the operation protects.")
     trigger_displaced: int | None = param(None, "people", "Deliberation starts once this many of the "
-                                          "target's people are displaced (IDPs and refugees).", ge=0)
+                                          "target's people are displaced (IDPs and refugees; at most "
+                                          "10^12).", ge=0, le=MAX_PEOPLE)
     trigger_intensity: float | None = param(None, "intensity", "... or once conflict intensity "
                                             "somewhere in the target reaches this.", ge=0, le=1)
-    start_day: int = param(0, "day", "No deliberation before this day.", ge=0)
-    deployment_days: int = param(7, "days", "From decision to the start of operations.", ge=0)
-    duration_days: int = param(60, "days", "Length of operations.", ge=1)
+    start_day: int = param(0, "day", "No deliberation before this day (at most 36,500).", ge=0,
+                           le=MAX_DAYS)
+    deployment_days: int = param(7, "days", "From decision to the start of operations (at most "
+                                 "36,500).", ge=0, le=MAX_DAYS)
+    duration_days: int = param(60, "days", "Length of operations (at most 36,500).", ge=1, le=MAX_DAYS)
     locations: list[LocationId] | None = param(None, "locations", "Operation areas (default: the "
                                                "target's locations in conflict when operations start).")
     success_probability: Probability = param(0.7, "probability", "Chance that operations stabilise "
@@ -79,11 +91,13 @@ class InterventionSpec(Strict):
     stabilisation_rate: float = param(0.05, "intensity/day", "While successful, conflict intensity in "
                                       "the operation areas falls by this much a day.", ge=0, le=1)
     collateral: float = param(1.5, "factor", "Flee and leave probabilities in the operation areas are "
-                              "multiplied by this during operations (collateral damage).", ge=1)
+                              "multiplied by this during operations (collateral damage; at most "
+                              "10^6).", ge=1, le=MAX_WEIGHT)
     relapse_intensity: Probability = param(0.6, "intensity", "After a failed operation withdraws, "
                                            "conflict returns to this intensity in the operation areas.")
     fragment_locations: int = param(2, "locations", "... and spreads to this many more of the "
-                                    "target's locations (nearest by road).", ge=0)
+                                    "target's locations (nearest by road; at most 1,000,000).", ge=0,
+                                    le=1_000_000)
 
     @model_validator(mode="after")
     def _has_trigger(self) -> InterventionSpec:
@@ -95,13 +109,15 @@ class InterventionSpec(Strict):
 class BurdenSharingSpec(Strict):
     """Relocation of refugees from frontline members to the others by a distribution key."""
 
-    population_weight: float = param(0.5, "weight", "Weight of population in the distribution key.",
-                                     ge=0)
-    economy_weight: float = param(0.5, "weight", "Weight of the economy index in the key.", ge=0)
+    population_weight: float = param(0.5, "weight", "Weight of population in the distribution key "
+                                     "(at most 10^6).", ge=0, le=MAX_WEIGHT)
+    economy_weight: float = param(0.5, "weight", "Weight of the economy index in the key (at "
+                                  "most 10^6).", ge=0, le=MAX_WEIGHT)
     threshold: float = param(0.01, "refugees per resident", "A member hosting more than this is "
-                             "frontline; the excess is shared.", gt=0)
-    daily_capacity: int = param(1000, "people/day", "Most people relocated per day in all.", ge=0)
-    start_day: int = param(0, "day", "First relocation day.", ge=0)
+                             "frontline; the excess is shared (at most 10^6).", gt=0, le=MAX_WEIGHT)
+    daily_capacity: int = param(1000, "people/day", "Most people relocated per day in all (at "
+                                "most 10^12).", ge=0, le=MAX_PEOPLE)
+    start_day: int = param(0, "day", "First relocation day (at most 36,500).", ge=0, le=MAX_DAYS)
 
     @model_validator(mode="after")
     def _key_positive(self) -> BurdenSharingSpec:
@@ -113,12 +129,13 @@ class BurdenSharingSpec(Strict):
 class BorderSecuritySpec(Strict):
     """Members manage or close the alliance's external border together."""
 
-    trigger_refugees: int = param(0, "people", "Acts once members host more refugees than this in all.",
-                                  ge=0)
+    trigger_refugees: int = param(0, "people", "Acts once members host more refugees than this in all "
+                                  "(at most 10^12).", ge=0, le=MAX_PEOPLE)
     policy: Literal["managed", "closed"] = param("managed", "choice", "Entry policy at members' "
                                                  "borders with non-members.")
-    capacity: int | None = param(None, "people/day", "Daily entries per border when managed.", ge=0)
-    start_day: int = param(0, "day", "Not before this day.", ge=0)
+    capacity: int | None = param(None, "people/day", "Daily entries per border when managed (at "
+                                 "most 10^12).", ge=0, le=MAX_PEOPLE)
+    start_day: int = param(0, "day", "Not before this day (at most 36,500).", ge=0, le=MAX_DAYS)
 
     @model_validator(mode="after")
     def _capacity_with_managed(self) -> BorderSecuritySpec:
@@ -130,7 +147,8 @@ class AidSpec(Strict):
     """Aid in the region of origin and in camps, from a daily budget of aid-level units."""
 
     budget: float = param(1.0, "aid level units", "Aid levels shared out at each review (one unit "
-                          "raises one location's aid level from 0 to 1).", ge=0)
+                          "raises one location's aid level from 0 to 1; at most 10^6).", ge=0,
+                          le=MAX_WEIGHT)
     camps: Probability = param(0.5, "share", "Share spent on camps hosting the target's people "
                                "(more attractive, more capacity).")
     medical: Probability = param(0.2, "share", "Share spent on medical aid where displaced people "
@@ -138,11 +156,12 @@ class AidSpec(Strict):
     development: Probability = param(0.3, "share", "Share spent on development in the target's "
                                      "locations (fewer leave home).")
     capacity_boost: float = param(0.2, "fraction", "Camp capacity grows by this fraction per aid level "
-                                  "unit received.", ge=0)
+                                  "unit received (at most 10^6).", ge=0, le=MAX_WEIGHT)
     target: StateId = param(..., "state", "The state whose displaced people the aid is for.")
     trigger_displaced: int = param(0, "people", "Aid starts once this many of the target's people "
-                                   "are displaced.", ge=0)
-    review_days: int = param(7, "days", "Days between reallocations of the budget.", ge=1)
+                                   "are displaced (at most 10^12).", ge=0, le=MAX_PEOPLE)
+    review_days: int = param(7, "days", "Days between reallocations of the budget (at most 36,500).",
+                             ge=1, le=MAX_DAYS)
 
     @model_validator(mode="after")
     def _shares(self) -> AidSpec:
@@ -155,11 +174,12 @@ class EvacuationSpec(Strict):
     """Humanitarian evacuation by airlift from a frontline host, at the offers' daily capacity."""
 
     from_: StateId = param(..., "state", "The frontline host people are flown out of.", alias="from")
-    offers: dict[StateId, int] = param(..., "people/day", "Daily places each member offers.")
-    trigger_refugees: int = param(0, "people", "Starts once the host has more refugees than this.",
-                                  ge=0)
-    start_day: int = param(0, "day", "Not before this day.", ge=0)
-    until: int | None = param(None, "day", "Last day of flights.", ge=0)
+    offers: dict[StateId, Annotated[int, Field(ge=0, le=MAX_PEOPLE)]] = param(
+        ..., "people/day", "Daily places each member offers (0 to 10^12).")
+    trigger_refugees: int = param(0, "people", "Starts once the host has more refugees than this "
+                                  "(at most 10^12).", ge=0, le=MAX_PEOPLE)
+    start_day: int = param(0, "day", "Not before this day (at most 36,500).", ge=0, le=MAX_DAYS)
+    until: int | None = param(None, "day", "Last day of flights (at most 36,500).", ge=0, le=MAX_DAYS)
     reception: dict[StateId, LocationId] = param({}, "location", "Where each member receives people "
                                                  "(default: its largest location).")
 
@@ -178,8 +198,10 @@ class FreeMovementSpec(Strict):
 
     rate: float = param(1e-5, "1/day", "Daily probability that a resident moves, per unit of relative "
                         "economic gap, at zero distance.", ge=0, le=1)
-    distance_scale: float = param(500.0, "km", "Flows fall as exp(-km / distance_scale).", gt=0)
-    towns_per_state: int = param(3, "locations", "Each member's largest towns take part.", ge=1)
+    distance_scale: float = param(500.0, "km", "Flows fall as exp(-km / distance_scale) (at most "
+                                  "100,000).", gt=0, le=MAX_KM)
+    towns_per_state: int = param(3, "locations", "Each member's largest towns take part (at most "
+                                 "1,000; 500 towns in all).", ge=1, le=1_000)
 
 
 DECISION_RULE = re.compile(r"^(unanimity|majority|qualified:(0?\.\d+|1(\.0+)?))$")
@@ -240,15 +262,18 @@ class NegotiationSpec(Strict):
     track: Literal["bilateral", "multilateral"] = param("bilateral", "choice", "bilateral, or "
                                                         "multilateral with alliance backing.")
     backing: AllianceId | None = param(None, "alliance", "The backing alliance (multilateral only).")
-    start_day: int = param(0, "day", "First round.", ge=0)
-    round_days: int = param(14, "days", "Days between rounds.", ge=1)
-    multilateral_slowdown: float = param(1.5, "factor", "Multilateral rounds take this much longer.",
-                                         ge=1)
+    start_day: int = param(0, "day", "First round (at most 36,500).", ge=0, le=MAX_DAYS)
+    round_days: int = param(14, "days", "Days between rounds (at most 36,500).", ge=1, le=MAX_DAYS)
+    multilateral_slowdown: float = param(1.5, "factor", "Multilateral rounds take this much longer "
+                                         "(at most 10^6).", ge=1, le=MAX_WEIGHT)
     exchange_probability: Probability = param(0.2, "probability", "Chance that a round produces an "
                                               "exchange, at leverage 0.")
-    leverage: float = param(0.0, "factor", "The parties' own leverage: chance x (1 + leverage).", ge=0)
-    alliance_leverage: float = param(1.0, "factor", "Leverage added by alliance backing.", ge=0)
-    prisoners: int = param(50, "people", "Prisoners released per exchange.", ge=1)
+    leverage: float = param(0.0, "factor", "The parties' own leverage: chance x (1 + leverage); "
+                              "at most 10^6.", ge=0, le=MAX_WEIGHT)
+    alliance_leverage: float = param(1.0, "factor", "Leverage added by alliance backing (at most "
+                                     "10^6).", ge=0, le=MAX_WEIGHT)
+    prisoners: int = param(50, "people", "Prisoners released per exchange (at most 10^12).", ge=1,
+                           le=MAX_PEOPLE)
     deescalation: Probability = param(0.2, "fraction", "Each exchange lowers the conflict's intensity "
                                       "by this share.")
     ceasefire_step: Probability = param(0.01, "1/day", "Each exchange adds this to the daily chance of "

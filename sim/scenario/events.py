@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from sim.scenario.fields import (
+    MAX_DAYS,
+    MAX_PEOPLE,
     AllianceId,
     ConflictId,
     Intensity,
@@ -25,7 +27,8 @@ from sim.scenario.fields import (
 class ScriptedEvent(Strict):
     """Fields every event has."""
 
-    day: int = Field(ge=0, description="Day the event takes effect (0 = start_date).")
+    day: int = Field(ge=0, le=MAX_DAYS, description="Day the event takes effect (0 = start_date; "
+                     "inside the run).")
 
     def targets(self) -> list[tuple[str, str, str]]:
         """(field, 'location' or 'state', id) for every id the event refers to, for cross-checks."""
@@ -68,8 +71,10 @@ class BorderEvent(ScriptedEvent):
     location: LocationId | None = Field(None, description="Instead of a state: entry into this "
                                         "location from another state.")
     policy: Policy = Field(description="open, managed (capacity people/day) or closed.")
-    capacity: int | None = Field(None, ge=0, description="People per day (managed only).")
-    until: int | None = Field(None, ge=1, description="Day the previous policy is restored.")
+    capacity: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="People per day (managed "
+                                 "only; at most 10^12).")
+    until: int | None = Field(None, ge=1, le=MAX_DAYS, description="Day the previous policy is "
+                              "restored (at most 36,500).")
 
     @model_validator(mode="after")
     def _consistent(self) -> BorderEvent:
@@ -95,8 +100,8 @@ class CampEvent(ScriptedEvent):
     location: LocationId = Field(description="The camp's location id.")
     action: Literal["open", "close", "capacity"] = Field(
         description="open (accept arrivals again), close (no new journeys towards it) or capacity.")
-    capacity: int | None = Field(None, ge=0, description="New capacity (people); with 'capacity' "
-                                 "and optionally 'open'.")
+    capacity: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="New capacity (people, at "
+                                 "most 10^12); with 'capacity' and optionally 'open'.")
 
     @model_validator(mode="after")
     def _consistent(self) -> CampEvent:
@@ -116,7 +121,8 @@ class AidEvent(ScriptedEvent):
     type: Literal["aid"]
     locations: list[LocationId] = Field(min_length=1, description="Location ids receiving aid.")
     level: Intensity = Field(description="Aid level 0..1.")
-    until: int | None = Field(None, ge=1, description="Day the aid level returns to 0.")
+    until: int | None = Field(None, ge=1, le=MAX_DAYS, description="Day the aid level returns to 0 "
+                              "(at most 36,500).")
 
     def targets(self) -> list[tuple[str, str, str]]:
         return [("locations", "location", loc) for loc in self.locations]
@@ -153,7 +159,8 @@ class TransferEvent(ScriptedEvent):
     type: Literal["relocation", "resettlement", "evacuation"]
     from_: StateId = Field(alias="from", description="State the people are taken from.")
     to: StateId = Field(description="Receiving state.")
-    people: int = Field(ge=0, description="How many (at most everyone eligible).")
+    people: int = Field(ge=0, le=MAX_PEOPLE, description="How many (at most everyone eligible; at "
+                        "most 10^12).")
     reception: LocationId | None = Field(None, description="Where they arrive (default: the "
                                          "receiving state's largest location).")
 

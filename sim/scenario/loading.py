@@ -5,20 +5,33 @@ validation and cross-checks.
 problem with its file, line and column. A world given by another source (``world: {flee: ...}``)
 is expanded by a ``WorldSource`` the caller passes; ``sim.load_scenario`` passes every source
 allysim has.
+
+Whatever a file holds, reading it ends in a ``Scenario`` or a ``ScenarioError``, at a bounded
+cost: the limits below are checked before the expensive steps (YAML construction, conversion
+and validation), and every refusal names the file, the line where one is known, and the limit.
+Files named by a scenario (``world.locations_csv``, ``world.routes_csv``, ``observed.csv``,
+``observed.total_csv``, ``world.flee``) are read only from the scenario's folder and its
+subfolders, after following symbolic links, unless the caller passes ``allow_outside=True``.
 """
 
 from __future__ import annotations
 
 import csv
+import inspect
 import io
-from collections.abc import Callable, Mapping, Sequence
+import stat
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from sim.scenario.cross_references import check_references
 from sim.scenario.errors import (
@@ -31,68 +44,187 @@ from sim.scenario.errors import (
 )
 from sim.scenario.schema import Scenario
 
-WorldSource = Callable[[dict, dict, Path, SourceMap], list[Problem]]
-"""Expands ``world: {<key>: ...}`` in place: (scenario data, world data, base folder, source map)."""
+WorldSource = Callable[..., list[Problem]]
+"""Expands ``world: {<key>: ...}`` in place: (scenario data, world data, base folder, source map),
+and, if it accepts the keyword, ``allow_outside`` (may it read files outside the base folder)."""
+
+# -- limits -----------------------------------------------------------------------------------
+# A scenario file is small by design: big tables belong in CSV files. ruamel's round-trip reader
+# (which keeps the line numbers every message needs) reads YAML at some 40 to 100 KB/s, so 5 MiB
+# already costs it one to two minutes; larger files are refused before any parsing.
+MAX_YAML_BYTES = 5 * 1024 * 1024
+# A CSV file of 64 MiB is about a million rows, each a dict and then a validated model (a few GB
+# of memory at most); the largest Flee world is well under 1 MiB.
+MAX_CSV_BYTES = 64 * 1024 * 1024
+# No scenario cell needs more than a few hundred characters (ids, names, numbers, dates).
+MAX_CELL_CHARS = 10_000
+# Levels of nesting in the YAML (a scenario needs about 8). Deeper data would exhaust Python's
+# recursion while it is built, converted and validated.
+MAX_DEPTH = 64
+# Values that aliases (``*name``) may repeat in all: enough for any sharing of common blocks,
+# far below an "alias bomb" (8 levels of 9 aliases each expand a 2 KB file into 43 million values).
+MAX_ALIAS_VALUES = 100_000
+# Explicit YAML tags allowed: the core schema's (``!!int "12"``); any other tag is refused.
+CORE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
+                      ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge"))
+
+ALLOW_OUTSIDE_HINT = ("files are only read from the scenario's folder and its subfolders "
+                      "(allow_outside=True, or --allow-outside-files on the command line, lifts this)")
 
 
 class _KeepDatesAsText(RoundTripConstructor):
-    """Leave dates as text so a bad one is reported by field and line instead of crashing the parser."""
+    """Leave dates as text so a bad one is reported by field and line instead of crashing the parser.
+
+    Any error inside a value's constructor (``!!int "0x_"`` raises IndexError in ruamel) becomes
+    a YAML error at the value's line."""
+
+    def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except YAMLError:
+            raise
+        except Exception as exc:  # the constructors of ruamel raise whatever their parsing raises
+            value = node.value if isinstance(node, ScalarNode) else None
+            what = f"value {_clip(value)!r}" if isinstance(value, str) else "value"
+            raise ConstructorError(None, None, f"cannot read the {what} as {_tag_name(node)} "
+                                   f"({type(exc).__name__}: {_clip(str(exc))})", node.start_mark) from None
 
 
 _KeepDatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
-def read_scenario(path: str | Path, overrides: Sequence[str] = (),
-                  world_sources: Mapping[str, WorldSource] | None = None) -> Scenario:
-    """Read, override, validate and cross-check a scenario file."""
-    path = Path(path)
+class _LimitedComposer(Composer):
+    """ruamel's composer with the limits above: nesting depth (also through aliases), values
+    repeated by aliases, recursive aliases and tags, all checked while the document's nodes are
+    composed, before anything is constructed from them."""
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self._measure: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth), aliases expanded
+        self._alias_values = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            node = super().compose_node(parent, index)
+            measure = self._measure.get(id(node))
+            if measure is None:
+                raise ComposerError(None, None, f"alias *{_clip(str(event.anchor))} is used inside the "
+                                    "value it names (recursive data cannot be a scenario)",
+                                    event.start_mark)
+            self._alias_values += measure[0]
+            if self._alias_values > MAX_ALIAS_VALUES:
+                raise ComposerError(None, None, f"aliases (*name) repeat more than {MAX_ALIAS_VALUES:,} "
+                                    "values in all; write the data out, or in a CSV file",
+                                    event.start_mark)
+            return node
+        node = super().compose_node(parent, index)
+        tag = str(node.tag)
+        if tag not in CORE_TAGS:
+            raise ComposerError(None, None, f"YAML tag {_clip(tag)!r} is not supported (only plain "
+                                "values, lists and mappings make a scenario)", node.start_mark)
+        if isinstance(node, ScalarNode):
+            values, depth = 1, 1
+        else:
+            children = node.value if isinstance(node, SequenceNode) else \
+                [n for pair in node.value for n in pair] if isinstance(node, MappingNode) else []
+            measures = [self._measure[id(c)] for c in children]
+            values = 1 + sum(m[0] for m in measures)
+            depth = 1 + max((m[1] for m in measures), default=0)
+        if depth > MAX_DEPTH:
+            raise ComposerError(None, None, f"data nested more than {MAX_DEPTH} levels deep "
+                                "(counting what aliases repeat)", node.start_mark)
+        self._measure[id(node)] = (values, depth)
+        return node
+
+
+def _yaml_loader() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _KeepDatesAsText
+    yaml.Composer = _LimitedComposer
+    yaml.max_depth = MAX_DEPTH  # checked by ruamel as each node starts: no deep recursion first
+    return yaml
+
+
+def load_yaml(text: str, file: str) -> Any:
+    """YAML text as ruamel's line-numbered data, within the limits above; ScenarioError otherwise."""
+    if len(text) > MAX_YAML_BYTES:
+        raise ScenarioError([read_problem(file, None, f"{len(text):,} characters; a scenario file may "
+                                          f"have at most {MAX_YAML_BYTES:,} (put large tables in CSV "
+                                          "files: world.locations_csv, world.routes_csv, observed.csv)")])
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError([read_problem(path, None, f"cannot read file: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError([read_problem(path, None, "not UTF-8 text")]) from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a reused anchor is legal YAML; the later one counts
+            return _yaml_loader().load(io.StringIO(text))
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise ScenarioError([read_problem(file, mark.line + 1 if mark is not None else None,
+                                          f"YAML error: data nested more than {MAX_DEPTH} levels deep")]
+                            ) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        kind = "YAML error" if isinstance(exc, ComposerError | ConstructorError) else "YAML syntax error"
+        raise ScenarioError([read_problem(file, line, f"{kind}: {_clip(what, 300)}")]) from None
+    except YAMLError as exc:
+        position = getattr(exc, "position", None)  # ruamel's ReaderError: a character it refuses
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        raise ScenarioError([read_problem(file, line, f"YAML syntax error: {_clip(str(exc), 300)}")]
+                            ) from None
+    except (Exception, RecursionError) as exc:  # anything else ruamel raises on strange input
+        raise ScenarioError([read_problem(file, None, f"cannot read the YAML ({type(exc).__name__}: "
+                                          f"{_clip(str(exc))})")]) from None
+
+
+def read_scenario(path: str | Path, overrides: Sequence[str] = (),
+                  world_sources: Mapping[str, WorldSource] | None = None, *,
+                  allow_outside: bool = False) -> Scenario:
+    """Read, override, validate and cross-check a scenario file.
+
+    Files the scenario names are read only from its folder and subfolders unless
+    ``allow_outside``."""
+    path = Path(path)
+    text = read_text(path, MAX_YAML_BYTES, "utf-8")
+    if isinstance(text, Problem):
+        raise ScenarioError([text])
     return parse_scenario_text(text, str(path), base_dir=path.parent, overrides=overrides,
-                               world_sources=world_sources)
+                               world_sources=world_sources, allow_outside=allow_outside)
 
 
 def parse_scenario_text(text: str, file: str, base_dir: Path | None = None,
                         overrides: Sequence[str] = (),
-                        world_sources: Mapping[str, WorldSource] | None = None) -> Scenario:
-    """Parse YAML text as a scenario; ``file`` names it in error messages."""
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _KeepDatesAsText
-    try:
-        data = yaml.load(io.StringIO(text))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ScenarioError([read_problem(file, line, f"YAML syntax error: {exc.problem}")]) from None
-    except YAMLError as exc:
-        raise ScenarioError([read_problem(file, None, f"YAML syntax error: {exc}")]) from None
+                        world_sources: Mapping[str, WorldSource] | None = None, *,
+                        allow_outside: bool = False) -> Scenario:
+    """Parse YAML text as a scenario; ``file`` names it in error messages, files it names are
+    relative to ``base_dir`` (default: the working directory) and must be inside it unless
+    ``allow_outside``."""
+    data = load_yaml(text, file)
     if not isinstance(data, Mapping):
         found = type(data).__name__ if data is not None else "an empty file"
         raise ScenarioError([read_problem(file, 1, f"found {found}; expected a mapping of "
                                           "scenario fields (name, start_date, days, world, ...)")])
-    return parse_scenario(data, SourceMap(file, data), base_dir or Path("."), overrides, world_sources)
+    return parse_scenario(data, SourceMap(file, data), base_dir or Path("."), overrides, world_sources,
+                          allow_outside=allow_outside)
 
 
 def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
                    overrides: Sequence[str] = (),
-                   world_sources: Mapping[str, WorldSource] | None = None) -> Scenario:
+                   world_sources: Mapping[str, WorldSource] | None = None, *,
+                   allow_outside: bool = False) -> Scenario:
     """Validate already-parsed data (a dict, or ruamel's mapping carrying line numbers)."""
     problems: list[Problem] = []
     for item in overrides:
         problems += _apply_override(data, item, source)
     if not problems:
-        problems += _expand_world(data, base_dir, source, world_sources or {})
+        problems += _expand_world(data, base_dir, source, world_sources or {}, allow_outside)
     if not problems:
-        problems += inline_observed_csv(data, base_dir, source)
+        problems += inline_observed_csv(data, base_dir, source, allow_outside=allow_outside)
     world = data.get("world") if isinstance(data, Mapping) else None
     if isinstance(world, dict):
         for key, field in (("locations_csv", "locations"), ("routes_csv", "routes")):
             if world.get(key):
-                problems += _inline_csv(world, key, field, base_dir, source)
+                problems += _inline_csv(world, key, field, base_dir, source, allow_outside)
     if problems:
         raise ScenarioError(problems)
     try:
@@ -105,15 +237,16 @@ def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
     return scenario
 
 
-def with_overrides(scenario: Scenario, overrides: Sequence[str], origin: str = "<scenario>") -> Scenario:
+def with_overrides(scenario: Scenario, overrides: Sequence[str], origin: str = "<scenario>", *,
+                   allow_outside: bool = False) -> Scenario:
     """A loaded scenario with ``dotted.path=value`` overrides applied and checked again: what
     loading the file with those overrides gives, without reading any file."""
     data = scenario.resolved()
-    return parse_scenario(data, SourceMap(origin, data), overrides=overrides)
+    return parse_scenario(data, SourceMap(origin, data), overrides=overrides, allow_outside=allow_outside)
 
 
 def _expand_world(data: Any, base_dir: Path, source: SourceMap,
-                  world_sources: Mapping[str, WorldSource]) -> list[Problem]:
+                  world_sources: Mapping[str, WorldSource], allow_outside: bool) -> list[Problem]:
     """A world given by another source (``world: {flee: folder}``), expanded in place."""
     world = data.get("world") if isinstance(data, Mapping) else None
     if not isinstance(world, dict):
@@ -124,8 +257,22 @@ def _expand_world(data: Any, base_dir: Path, source: SourceMap,
         if key not in world_sources:
             return [source.problem(("world", key), f"this loader cannot read a world from {key!r}; "
                                    "load the scenario with sim.load_scenario")]
-        return world_sources[key](data, world, base_dir, source)
+        found = confined_path(base_dir, world[key], ("world", key), source, allow_outside, "folder")
+        if isinstance(found, Problem):
+            return [found]
+        expand = world_sources[key]
+        if _takes_allow_outside(expand):
+            return expand(data, world, base_dir, source, allow_outside=allow_outside)
+        return expand(data, world, base_dir, source)
     return []
+
+
+def _takes_allow_outside(function: Callable[..., Any]) -> bool:
+    try:
+        params = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "allow_outside" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
 def _plain(node: Any) -> Any:
@@ -143,8 +290,11 @@ def _apply_override(data: Any, item: str, source: SourceMap) -> list[Problem]:
     if "=" not in item:
         return [Problem(origin, None, None, item, "expected dotted.path=value")]
     key, raw = item.split("=", 1)
-    parts: list[PathPart] = [int(p) if p.isdigit() else p for p in key.strip().split(".")]
-    value = YAML(typ="safe").load(raw) if raw.strip() else ""
+    parts: list[PathPart] = [int(p) if p.isascii() and p.isdigit() else p for p in key.strip().split(".")]
+    try:
+        value = _plain(load_yaml(raw, origin)) if raw.strip() else ""
+    except ScenarioError as exc:
+        return [Problem(origin, None, None, key, p.message) for p in exc.problems]
     node = data
     for depth, part in enumerate(parts[:-1]):
         try:
@@ -170,29 +320,123 @@ def _apply_override(data: Any, item: str, source: SourceMap) -> list[Problem]:
     return []
 
 
-def _inline_csv(world: dict, key: str, field: str, base_dir: Path,
-                source: SourceMap) -> list[Problem]:
-    """Append a CSV file's rows to ``world[field]`` and remember each row's line for errors."""
-    csv_path = base_dir / str(world[key])
+# -- files named by the scenario ----------------------------------------------------------------
+
+
+def confined_path(base_dir: Path, value: Any, field: Sequence[PathPart], source: SourceMap,
+                  allow_outside: bool, what: str = "file") -> Path | Problem:
+    """The path a scenario names (relative to ``base_dir``), or the problem with it: not text, or
+    (after following symbolic links) outside ``base_dir``'s tree unless ``allow_outside``.
+
+    The refusal names the field and the path as written, never anything read from it."""
+    if not isinstance(value, str):
+        return source.problem(field, f"found {type(value).__name__}; expected the name of a {what} "
+                              "(relative to the scenario)")
     try:
-        text = csv_path.read_text(encoding="utf-8-sig")
+        path = base_dir / value
+        if allow_outside:
+            return path
+        inside = path.resolve().is_relative_to(base_dir.resolve())
+    except (OSError, RuntimeError, ValueError) as exc:  # a NUL byte, a symlink loop, ...
+        return source.problem(field, f"{_clip(value)!r} is not a usable path ({_clip(str(exc))})")
+    if not inside:
+        return source.problem(field, f"{_clip(value)!r} is outside the scenario's folder: "
+                              f"{ALLOW_OUTSIDE_HINT}")
+    return path
+
+
+def read_text(path: Path, limit: int, encoding: str) -> str | Problem:
+    """A regular file's text, at most ``limit`` bytes; the problem (located where possible)
+    otherwise. Never opens a device, a pipe or a folder."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return read_problem(path, None, "not a regular file")
+        if info.st_size > limit:
+            return read_problem(path, None, f"{info.st_size:,} bytes; at most {limit:,} are read "
+                                f"({_LIMIT_REASON.get(limit, 'a safety limit')})")
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
     except OSError as exc:
-        return [source.problem(("world", key), f"cannot read {csv_path}: {exc.strerror}")]
+        return read_problem(path, None, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > limit:
+        return read_problem(path, None, f"more than {limit:,} bytes; at most {limit:,} are read")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Problem(str(path), line, column, "(file)", f"not UTF-8 text: byte 0x{data[exc.start]:02x} "
+                       "cannot be decoded (save the file as UTF-8)")
+
+
+_LIMIT_REASON = {MAX_YAML_BYTES: "a scenario file is small; large tables go in CSV files",
+                 MAX_CSV_BYTES: "the limit on a CSV file a scenario names"}
+
+
+def csv_rows(text: str, file: str, field: str) -> Iterator[tuple[int, list[str] | dict[str, Any]]]:
+    """(line, row) of a CSV text read with a header (rows as dicts), then the header itself as the
+    first item (line 1, the list of column names). Raises ``_CsvProblem`` on a malformed file or a
+    cell longer than MAX_CELL_CHARS."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = reader.fieldnames or []
+        _check_cells(header, file, 1, field)
+        yield 1, list(header)
+        for row in reader:
+            _check_cells(row.values(), file, reader.line_num, field)
+            yield reader.line_num, row
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            message = f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+        raise _CsvProblem(Problem(file, reader.reader.line_num or 1, None, field,
+                                  f"CSV error: {_clip(message)}")) from None
+
+
+def _check_cells(cells: Any, file: str, line: int, field: str) -> None:
+    for cell in cells:
+        for text in (cell if isinstance(cell, list) else [cell]):
+            if isinstance(text, str) and len(text) > MAX_CELL_CHARS:
+                raise _CsvProblem(Problem(file, line, None, field, f"a cell is longer than "
+                                          f"{MAX_CELL_CHARS:,} characters ({len(text):,})"))
+
+
+class _CsvProblem(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _inline_csv(world: dict, key: str, field: str, base_dir: Path,
+                source: SourceMap, allow_outside: bool = False) -> list[Problem]:
+    """Append a CSV file's rows to ``world[field]`` and remember each row's line for errors."""
+    csv_path = confined_path(base_dir, world[key], ("world", key), source, allow_outside)
+    if isinstance(csv_path, Problem):
+        return [csv_path]
+    text = read_text(csv_path, MAX_CSV_BYTES, "utf-8-sig")
+    if isinstance(text, Problem):
+        return [text]
     rows = world.setdefault(field, [])
     if not isinstance(rows, list):
         return []
-    for row in reader:
-        if None in row:
-            return [Problem(str(csv_path), reader.line_num, None, field,
-                            "row has more cells than the header")]
-        clean = {k.strip(): v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
-        source.rows[("world", field, len(rows))] = (str(csv_path), reader.line_num)
-        rows.append(clean)
+    file = str(csv_path)
+    try:
+        for line, row in csv_rows(text, file, field):
+            if not isinstance(row, dict):
+                continue  # the header
+            if None in row:
+                return [Problem(file, line, None, field, "row has more cells than the header")]
+            clean = {k.strip(): v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
+            source.rows[("world", field, len(rows))] = (file, line)
+            rows.append(clean)
+    except _CsvProblem as exc:
+        return [exc.problem]
     return []
 
 
-def inline_observed_csv(data: Any, base_dir: Path, source: SourceMap) -> list[Problem]:
+def inline_observed_csv(data: Any, base_dir: Path, source: SourceMap, *,
+                        allow_outside: bool = False) -> list[Problem]:
     """Append the rows of ``observed.csv`` / ``observed.total_csv`` to the block's lists."""
     block = data.get("observed") if isinstance(data, Mapping) else None
     if not isinstance(block, dict):
@@ -202,22 +446,44 @@ def inline_observed_csv(data: Any, base_dir: Path, source: SourceMap) -> list[Pr
                                 ("total_csv", "total", ("date", "count"))):
         if not block.get(key):
             continue
-        path = base_dir / str(block[key])
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            problems.append(source.problem(("observed", key), f"cannot read {path}: {exc.strerror}"))
+        path = confined_path(base_dir, block[key], ("observed", key), source, allow_outside)
+        if isinstance(path, Problem):
+            problems.append(path)
             continue
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            problems.append(Problem(str(path), 1, None, field, f"missing column(s) {', '.join(missing)}; "
-                                    f"expected {','.join(columns)}"))
+        text = read_text(path, MAX_CSV_BYTES, "utf-8-sig")
+        if isinstance(text, Problem):
+            problems.append(text)
             continue
+        file = str(path)
         rows = block.setdefault(field, [])
-        if not isinstance(rows, list):
-            continue
-        for row in reader:
-            source.rows[("observed", field, len(rows))] = (str(path), reader.line_num)
-            rows.append({c: (row[c] or "").strip() for c in columns})
+        try:
+            for line, row in csv_rows(text, file, field):
+                if not isinstance(row, dict):
+                    missing = [c for c in columns if c not in row]
+                    if missing:
+                        problems.append(Problem(file, 1, None, field, f"missing column(s) "
+                                                f"{', '.join(missing)}; expected {','.join(columns)}"))
+                        break
+                    if not isinstance(rows, list):
+                        break
+                    continue
+                source.rows[("observed", field, len(rows))] = (file, line)
+                rows.append({c: (row[c] or "").strip() for c in columns})
+        except _CsvProblem as exc:
+            problems.append(exc.problem)
     return problems
+
+
+def _tag_name(node: Any) -> str:
+    tag = str(getattr(node, "tag", ""))
+    return tag.removeprefix("tag:yaml.org,2002:") or "a value"
+
+
+def _clip(text: Any, limit: int = 120) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+__all__ = ["MAX_ALIAS_VALUES", "MAX_CELL_CHARS", "MAX_CSV_BYTES", "MAX_DEPTH", "MAX_YAML_BYTES",
+           "WorldSource", "confined_path", "inline_observed_csv", "load_yaml", "parse_scenario",
+           "parse_scenario_text", "read_scenario", "read_text", "with_overrides"]

@@ -11,7 +11,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from sim.scenario.fields import LocationId, Strict
+from sim.scenario.fields import FILE_RULES, MAX_PEOPLE, LocationId, Strict
 
 
 class ObservedPoint(Strict):
@@ -19,14 +19,15 @@ class ObservedPoint(Strict):
 
     location: LocationId = Field(description="Location id (usually a camp).")
     date: dt.date = Field(description="Date of the count (YYYY-MM-DD).")
-    count: float = Field(ge=0, description="People counted there (people).")
+    count: float = Field(ge=0, le=MAX_PEOPLE, description="People counted there (people, at most "
+                         "10^12).")
 
 
 class TotalPoint(Strict):
     """One observed overall total (all destinations, e.g. UNHCR's situation total)."""
 
     date: dt.date
-    count: float = Field(ge=0, description="People (people).")
+    count: float = Field(ge=0, le=MAX_PEOPLE, description="People (people, at most 10^12).")
 
 
 class ObservedSpec(Strict):
@@ -34,13 +35,14 @@ class ObservedSpec(Strict):
 
     source: str = Field("", description="Where the counts come from.")
     series: list[ObservedPoint] = Field(default_factory=list, description="Counts per location; "
-                                        "points of one location are read in order.")
+                                        "points of one location are read in order (at most 10,000 "
+                                        "per location).")
     csv: str | None = Field(None, description="CSV file (relative to the scenario) whose rows "
-                            "location,date,count are added to 'series'.")
+                            "location,date,count are added to 'series'. " + FILE_RULES)
     total: list[TotalPoint] = Field(default_factory=list, description="Overall totals, used when "
-                                    "parameters.displacement.data_total is 'total'.")
+                                    "parameters.displacement.data_total is 'total' (at most 10,000).")
     total_csv: str | None = Field(None, description="CSV file with rows date,count added to "
-                                  "'total'.")
+                                  "'total'. " + FILE_RULES)
     not_locations: list[str] = Field(default_factory=list, description="Series names in 'series' "
                                      "that are not locations: they count towards the data-driven "
                                      "total only (Flee sums every data_layout.csv row).")

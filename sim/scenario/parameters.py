@@ -7,21 +7,34 @@ Flee 3's published validation suite (see docs/model.md) unless said otherwise.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeFloat
+from pydantic import Field
 
-from sim.scenario.fields import Strict, param
+from sim.scenario.fields import (
+    MAX_DAYS,
+    MAX_KM,
+    MAX_POWER,
+    MAX_SPEED,
+    MAX_WEIGHT,
+    MIN_SPEED,
+    Strict,
+    param,
+)
 
 
 class MovementParameters(Strict):
     """How displaced people decide to move on, where they go and how fast (Flee's rule set)."""
 
     awareness: int = param(1, "hops", "Route choice considers every destination up to this many "
-                           "hops away (Flee's awareness_level).", ge=1, le=3)
-    max_move_speed: float = param(200.0, "km/day", "Travel speed on roads.", gt=0)
+                           "hops away (Flee's awareness_level). The scenario is refused if that "
+                           "makes more than 1,000,000 candidate journeys, or 10^7 journeys x states.",
+                           ge=1, le=3)
+    max_move_speed: float = param(200.0, "km/day", "Travel speed on roads (0.001 to 100,000).",
+                                  ge=MIN_SPEED, le=MAX_SPEED)
     max_walk_speed: float = param(35.0, "km/day", "Walking speed, used on the first leg of a "
-                                  "journey when start_on_foot is true.", gt=0)
+                                  "journey when start_on_foot is true (0.001 to 100,000).",
+                                  ge=MIN_SPEED, le=MAX_SPEED)
     start_on_foot: bool = param(True, "flag", "Walk the first leg of every journey.")
     town_leave_probability: float = param(0.5, "1/day", "Daily probability that a displaced person "
                                           "in a town, hub or border crossing moves on.", ge=0, le=1)
@@ -33,31 +46,39 @@ class MovementParameters(Strict):
                                               "person moves on from a location at conflict "
                                               "intensity 1 (interpolated linearly from the base "
                                               "probability at intensity 0).", ge=0, le=1)
-    camp_weight: float = param(2.0, "factor", "Attractiveness of camps and IDP camps.", ge=0)
+    camp_weight: float = param(2.0, "factor", "Attractiveness of camps and IDP camps (at most "
+                             "10^6).", ge=0, le=MAX_WEIGHT)
     foreign_weight: float = param(1.0, "factor", "Attractiveness of locations outside the mover's "
-                                  "home state.", ge=0)
+                                  "home state (at most 10^6).", ge=0, le=MAX_WEIGHT)
     conflict_weight: float = param(0.316, "factor", "Attractiveness of a location at conflict "
                                    "intensity 1; scaled as conflict_weight^intensity.", ge=0, le=1)
     aid_weight: float = param(1.0, "factor", "Extra attractiveness per unit of aid level: score "
-                              "times (1 + aid_weight * aid).", ge=0)
+                              "times (1 + aid_weight * aid) (at most 10^6).", ge=0, le=MAX_WEIGHT)
     aid_leave_reduction: float = param(0.5, "fraction", "Share by which full aid (level 1) lowers "
                                        "the leave probability.", ge=0, le=1)
     alliance_weight: float = param(2.0, "factor", "Attractiveness of a state allied to the mover's "
-                                   "home state (an alliance with affinity).", ge=0)
+                                   "home state (an alliance with affinity; at most 10^6).", ge=0,
+                                   le=MAX_WEIGHT)
     recognition_weight: float = param(1.0, "exponent", "A host's attractiveness is multiplied by its "
-                                      "asylum recognition rate for the mover's origin to this power.",
-                                      ge=0)
+                                      "asylum recognition rate for the mover's origin to this power "
+                                      "(at most 100).", ge=0, le=MAX_POWER)
     rejected_leave_probability: float = param(0.1, "1/day", "Extra daily probability of moving on for "
                                               "refugees whose claim the host does not recognise "
                                               "(weighted by 1 - recognition rate).", ge=0, le=1)
-    softening: float = param(10.0, "km", "Added to route length before the distance power.", ge=0)
-    distance_power: float = param(1.0, "exponent", "Route weight falls as (softening + km)^-power.",
-                                  ge=0)
+    softening: float = param(10.0, "km", "Added to route length before the distance power "
+                          "(at most 100,000).", ge=0, le=MAX_KM)
+    distance_power: float = param(1.0, "exponent", "Route weight falls as (softening + km)^-power "
+                                  "(at most 100).", ge=0, le=MAX_POWER)
     weight_power: float = param(1.0, "exponent", "Route weights are raised to this power before "
-                                "the draw (above 1 favours the best route).", gt=0)
-    capacity_scaling: float = param(1.0, "factor", "Multiplies every camp capacity.", gt=0)
+                                "the draw (above 1 favours the best route; at most 100). The "
+                                "scenario is refused if, with its weights and shortest road, a "
+                                "route's weight could exceed 10^300.", gt=0, le=MAX_POWER)
+    capacity_scaling: float = param(1.0, "factor", "Multiplies every camp capacity (10^-6 to 10^6).",
+                                   ge=1e-6, le=MAX_WEIGHT)
     capacity_buffer: float = param(0.9, "fraction", "Attractiveness starts to fall when a location "
-                                   "is this full and reaches 0 when it is full.", gt=0, lt=1)
+                                   "is this full and reaches 0 when it is full (0.01 to 0.99, so "
+                                   "that the fall, over (1 - buffer) x capacity, is well "
+                                   "defined).", ge=0.01, le=0.99)
     continue_same_day: bool = param(True, "flag", "People who arrive before the day's travel time "
                                     "is used up may decide again and travel on the same day, as "
                                     "in Flee.")
@@ -81,15 +102,16 @@ class DisplacementParameters(Strict):
     flee_rate: float = param(0.01, "1/day", "Daily probability that a resident flees a location "
                              "at conflict intensity 1.", ge=0, le=1)
     intensity_power: float = param(1.0, "exponent", "Flee probability is flee_rate * "
-                                   "intensity^power (above 1: only intense fighting displaces).",
-                                   gt=0)
-    spawn_decay: list[NonNegativeFloat] = param(
+                                   "intensity^power (above 1: only intense fighting displaces; at "
+                                   "most 100).", gt=0, le=MAX_POWER)
+    spawn_decay: list[Annotated[float, Field(ge=0, le=MAX_WEIGHT)]] = param(
         [1.0, 1.0, 1.0, 0.5, 0.1], "factors",
         "data_driven: weight of a conflict location in placing the day's newly displaced, by "
         "spawn_decay_interval-long periods since its conflict began (the last factor holds "
-        "after); Flee's conflict_spawn_decay.", min_length=1)
+        "after); Flee's conflict_spawn_decay. Each factor 0 to 10^6, at most 1,000 factors.",
+        min_length=1, max_length=1000)
     spawn_decay_interval: int = param(30, "days", "data_driven: length of each spawn_decay "
-                                      "period.", ge=1)
+                                      "period (at most 36,500).", ge=1, le=MAX_DAYS)
     data_total: Literal["camps", "total"] = param(
         "camps", "choice", "data_driven: the day's newly displaced are the rise in the sum of the "
         "observed series (camps) or in the observed overall total (total); Flee's sum_from_camps.")
@@ -103,7 +125,7 @@ class ReturnParameters(Strict):
 
     enabled: bool = param(True, "flag", "Displaced people return home once it is safe.")
     safe_days: int = param(14, "days", "Days a home location must be free of conflict before "
-                           "returns to it begin.", ge=0)
+                           "returns to it begin (at most 36,500).", ge=0, le=MAX_DAYS)
     return_rate: float = param(0.02, "1/day", "Daily probability that a displaced person whose "
                                "home is safe starts the journey back.", ge=0, le=1)
 
@@ -111,10 +133,11 @@ class ReturnParameters(Strict):
 class ConflictParameters(Strict):
     """Endogenous conflict onsets (states with a conflict_risk)."""
 
-    onset_locations: int = param(2, "locations", "Locations where a new conflict breaks out.", ge=1)
+    onset_locations: int = param(2, "locations", "Locations where a new conflict breaks out (at "
+                                 "most 1,000,000).", ge=1, le=1_000_000)
     onset_intensity: float = param(0.8, "intensity", "Intensity of a new conflict.", gt=0, le=1)
     onset_duration: int = param(90, "days", "A conflict that broke out by itself ends after this many "
-                                "days (unless already stopped).", ge=1)
+                                "days (unless already stopped; at most 36,500).", ge=1, le=MAX_DAYS)
 
 
 class Parameters(Strict):

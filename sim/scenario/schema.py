@@ -14,7 +14,20 @@ from pydantic import Field, model_validator
 from sim.scenario.decisions import AllianceSpec, ConflictSpec, NegotiationSpec, StatePolicy
 from sim.scenario.errors import register_tagged
 from sim.scenario.events import EVENT_TYPES, Event
-from sim.scenario.fields import LocationId, Policy, StateId, Strict, check_managed_capacity
+from sim.scenario.fields import (
+    FILE_RULES,
+    MAX_DAYS,
+    MAX_KM,
+    MAX_PEOPLE,
+    MAX_SPEED,
+    MAX_WEIGHT,
+    MIN_SPEED,
+    LocationId,
+    Policy,
+    StateId,
+    Strict,
+    check_managed_capacity,
+)
 from sim.scenario.observed import ObservedSpec
 from sim.scenario.parameters import Parameters
 
@@ -26,7 +39,8 @@ class BorderSpec(Strict):
     """A state's entry policy towards a neighbour."""
 
     policy: Policy = Field("open", description="open, managed or closed.")
-    capacity: int | None = Field(None, ge=0, description="People admitted per day when managed.")
+    capacity: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="People admitted per day when "
+                                 "managed (at most 10^12).")
 
     @model_validator(mode="after")
     def _capacity_with_managed(self) -> BorderSpec:
@@ -39,15 +53,16 @@ class StateSpec(Strict):
 
     id: StateId = Field(description="ISO 3166-1 alpha-3 code where one exists (XKX for Kosovo).")
     name: str = Field("", description="Display name.")
-    population: int | None = Field(None, ge=0, description="Total population (people); "
-                                   "defaults to the sum of its locations' populations.")
+    population: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="Total population (people, "
+                                   "at most 10^12); defaults to the sum of its locations' populations.")
     border: BorderSpec = Field(default_factory=BorderSpec,
                                description="Entry policy towards every neighbour at the start.")
     borders: dict[StateId, BorderSpec] = Field(
         default_factory=dict, description="Entry policy towards named neighbours, overriding "
         "'border'.")
-    economy: float = Field(1.0, gt=0, description="Economic index (e.g. GDP per head relative to a "
-                           "reference): burden-sharing key and economic migration.")
+    economy: float = Field(1.0, gt=0, le=MAX_WEIGHT, description="Economic index (e.g. GDP per head "
+                           "relative to a reference; above 0, at most 10^6): burden-sharing key and "
+                           "economic migration.")
     conflict_risk: float = Field(0.0, ge=0, le=1, description="Daily probability of a conflict onset "
                                  "(endogenous conflict; lowered by collective defence).")
     policy: StatePolicy = Field(default_factory=StatePolicy,
@@ -63,16 +78,17 @@ class LocationSpec(Strict):
     kind: LocationKind = Field("town", description="town, conflict_zone (a town where conflict "
                                "starts at intensity 1 unless 'conflict' says otherwise), camp, "
                                "idp_camp, border_crossing or hub.")
-    population: int = Field(0, ge=0, description="Residents at the start (people).")
-    capacity: int | None = Field(None, ge=0, description="Displaced people it can shelter; "
-                                 "omitted = unlimited.")
+    population: int = Field(0, ge=0, le=MAX_PEOPLE, description="Residents at the start (people, at "
+                            "most 10^12; the world's people in all at most 2^50).")
+    capacity: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="Displaced people it can "
+                                 "shelter (at most 10^12); omitted = unlimited.")
     lat: float = Field(ge=-90, le=90, description="Latitude, decimal degrees.")
     lon: float = Field(ge=-180, le=180, description="Longitude, decimal degrees.")
     conflict: float | None = Field(None, ge=0, le=1, description="Conflict intensity at the start, "
                                    "0..1 (default 1 for a conflict_zone, else 0).")
     aid: float = Field(0.0, ge=0, le=1, description="Aid level at the start, 0..1.")
-    displaced: int = Field(0, ge=0, description="Displaced people already sheltering here at the "
-                           "start (people).")
+    displaced: int = Field(0, ge=0, le=MAX_PEOPLE, description="Displaced people already sheltering "
+                           "here at the start (people, at most 10^12).")
     displaced_from: LocationId | None = Field(None, description="Home location of those people.")
 
     @model_validator(mode="after")
@@ -93,9 +109,9 @@ class RouteSpec(Strict):
 
     from_: LocationId = Field(alias="from", description="Location id at one end.")
     to: LocationId = Field(description="Location id at the other end.")
-    km: float = Field(gt=0, description="Road distance (km).")
-    speed: float | None = Field(None, gt=0, description="Travel speed on this road (km/day); "
-                                "default: parameters.movement.max_move_speed.")
+    km: float = Field(gt=0, le=MAX_KM, description="Road distance (km, at most 100,000).")
+    speed: float | None = Field(None, ge=MIN_SPEED, le=MAX_SPEED, description="Travel speed on this road "
+                                "(km/day, 0.001 to 100,000); default: parameters.movement.max_move_speed.")
 
 
 class World(Strict):
@@ -111,12 +127,14 @@ class World(Strict):
                                                 description="Negotiation tracks between conflict parties.")
     locations_csv: str | None = Field(None, description="CSV file (relative to the scenario) whose "
                                       "rows are added to 'locations'; columns are the location "
-                                      "fields.")
+                                      "fields. " + FILE_RULES)
     routes_csv: str | None = Field(None, description="CSV file (relative to the scenario) whose rows "
-                                   "are added to 'routes'; columns from,to,km[,speed].")
+                                   "are added to 'routes'; columns from,to,km[,speed]. " + FILE_RULES)
     flee: str | None = Field(None, description="A Flee conflict folder (relative to the scenario) "
                              "read as the whole world, with its conflicts, closures, observed counts "
-                             "and settings (docs/flee.md); no other world field may be given.")
+                             "and settings (docs/flee.md); no other world field may be given. Inside "
+                             "the scenario's folder, as are its files, unless outside files are "
+                             "allowed.")
 
 
 class Scenario(Strict):
@@ -124,8 +142,9 @@ class Scenario(Strict):
 
     name: Slug = Field(description="Short lowercase identifier (letters, digits, - and _).")
     description: str = Field("", description="What the scenario represents and its sources.")
-    start_date: dt.date = Field(description="Calendar date of day 0 (YYYY-MM-DD).")
-    days: int = Field(ge=1, le=36500, description="Number of simulated days.")
+    start_date: dt.date = Field(description="Calendar date of day 0 (YYYY-MM-DD); the run ends "
+                                "before the year 9000.")
+    days: int = Field(ge=1, le=MAX_DAYS, description="Number of simulated days (at most 36,500).")
     seed: int = Field(0, ge=0, description="Random seed: same scenario and seed give identical "
                       "outputs.")
     world: World
