@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -42,10 +43,11 @@ from sim.experiments.metrics import MetricError
 from sim.experiments.replicate import RUN_TABLES
 from sim.experiments.sensitivity_analysis import SensitivityError
 from sim.experiments.sensitivity_analysis import sensitivity as run_sensitivity
-from sim.flee.backtest import run_backtest, write_backtest
+from sim.flee.backtest import conflict_name, load_conflict, run_backtest, write_backtest
+from sim.flee.calibration import TARGETS, fit, leave_one_out
 from sim.flee.convert import import_flee
 from sim.loading import load_scenario
-from sim.outputs import BACKTEST, OutputError, check_target, write_atomically, write_json
+from sim.outputs import BACKTEST, CALIBRATION, OutputError, check_target, write_atomically, write_json
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario.field_docs import markdown as field_reference
 
@@ -234,12 +236,20 @@ def _save_plots(run_dir: Path, out_dir: Path) -> list[Path]:
 def dashboard(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario to open first: a file, or a name "
                         "from scenarios/ such as mechanisms/intervention (default: toy).")] = None,
-    host: Annotated[str, typer.Option(help="Address to serve on (loopback by default).")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to serve on (loopback by default; any other "
+                    "needs --allow-remote).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8765,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow a host other than "
+                            "127.0.0.1, ::1 or localhost. The dashboard has no authentication: "
+                            "anyone who can reach it can use it.")] = False,
 ) -> None:
     """Serve the browser dashboard: watch a scenario unfold, change its levers, compare."""
-    from sim.app.dashboard.serve import resolve_scenario, serve
+    from sim.app.dashboard.serve import RemoteHostRefused, check_host, resolve_scenario, serve
 
+    try:
+        check_host(host, allow_remote)  # serve() prints the warning for an allowed remote host
+    except RemoteHostRefused as exc:
+        raise _fail(f"error: {exc}", code=2) from None
     if scenario is not None:
         scenario = resolve_scenario(str(scenario))  # a file, or a picker name such as mechanisms/aid
         try:
@@ -247,7 +257,8 @@ def dashboard(
         except ScenarioError as exc:
             raise _fail(str(exc)) from None
     out.print(f"Dashboard on http://{host}:{port}/  (Ctrl-C to stop)", markup=False)
-    raise typer.Exit(serve(str(scenario) if scenario else None, host=host, port=port))
+    raise typer.Exit(serve(str(scenario) if scenario else None, host=host, port=port,
+                           allow_remote=allow_remote))
 
 
 @app.command("import-flee")
@@ -345,6 +356,63 @@ def backtest(
         table.add_row(row.conflict, str(row.days), str(row.camps), f"{row.ard:.3f}",
                       f"{row.ard_rescaled:.3f}", f"{row.total_error:.3f}", f"{row.wall_seconds:.2f}")
     out.print(table)
+    out.print(f"Outputs: {output}/", markup=False)
+
+
+@app.command()
+def calibrate(
+    folders: Annotated[list[Path], typer.Argument(help="Flee conflict folders.")],
+    mode: Annotated[str, typer.Option(help="data_driven (fit the movement rule on rescaled ARD) or "
+                    "conflict_driven (fit the displacement rule on total error).")] = "data_driven",
+    cv: Annotated[str, typer.Option(help="none (fit on every folder) or loo (also leave each folder "
+                  "out in turn: out-of-sample errors).")] = "loo",
+    budget: Annotated[int, typer.Option(min=4, help="Most evaluations per fit (each runs every "
+                      "folder of the fit once).")] = 40,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory for calibration.csv "
+                      "(and cv.csv).")] = Path("runs/calibration"),
+    force: Annotated[bool, typer.Option(help="Replace an existing calibration directory.")] = False,
+) -> None:
+    """Fit the rule values shared by every conflict, in sample and leave-one-out (docs/flee.md)."""
+    if mode not in TARGETS or cv not in ("none", "loo"):
+        raise _fail(f"error: --mode {mode!r} / --cv {cv!r}: expected data_driven or conflict_driven, "
+                    "and none or loo")
+    try:
+        check_target(output, force, CALIBRATION)
+        names = [conflict_name(f) for f in folders]
+        specs = [load_conflict(f, mode, rules="folder") for f in folders]
+    except (OutputError, ScenarioError) as exc:
+        raise _fail(f"error: {exc}" if isinstance(exc, OutputError) else str(exc)) from None
+    with executor(jobs, scheduler) as pool:
+        fitted = fit(specs, mode, budget, pool=pool)
+        table = (leave_one_out(names, specs, mode, budget, pool=pool,
+                               on_fold=lambda name: err.print(f"left out {name}: done", markup=False))
+                 if cv == "loo" else None)
+
+    def write(tmp: Path) -> None:
+        pd.DataFrame([{"parameter": k, "value": v} for k, v in fitted.items()]).to_csv(
+            tmp / "calibration.csv", index=False)
+        if table is not None:
+            table.to_csv(tmp / "cv.csv", index=False, float_format="%.6g")
+        write_json(tmp / "manifest.json", {"kind": CALIBRATION, "mode": mode, "budget": budget,
+                                           "command": "allysim " + " ".join(sys.argv[1:]),
+                                           "folders": [str(f) for f in folders]})
+
+    write_atomically(output, write)
+    shown = Table(title=f"calibrated on all {len(folders)} folders ({mode})")
+    shown.add_column("parameter")
+    shown.add_column("value", justify="right")
+    for k, v in fitted.items():
+        shown.add_row(k, f"{v:.4g}")
+    out.print(shown)
+    if table is not None:
+        cvt = Table(title=f"leave-one-out: {table['metric'].iloc[0]}")
+        for col in ("conflict", "in sample", "out of sample"):
+            cvt.add_column(col, justify="left" if col == "conflict" else "right")
+        for r in table.itertuples():
+            cvt.add_row(r.conflict, f"{r.in_sample:.3f}", f"{r.out_of_sample:.3f}")
+        out.print(cvt)
     out.print(f"Outputs: {output}/", markup=False)
 
 

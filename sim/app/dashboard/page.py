@@ -3,6 +3,13 @@
 Every browser session builds its own model inside ``Page``: a model created at module level
 would be shared by everyone who opens the page. After each Reset the sidebar shows the levers of
 the scenario now loaded. Start it with ``allysim dashboard [SCENARIO]`` (sim/app/dashboard/serve.py).
+
+SolaraViz steps the model in one thread (the play loop, or the thread handling a Step click)
+while the page may be drawn in another, so every component reads the model only while holding
+``model.lock``, which each step holds too: a panel never shows a half-simulated day. ``Page``
+also hands each model the lock Solara holds while it draws the page, and a step waits until no
+drawing is under way: the play loop cannot keep Solara drawing without end (and the clicks on
+pause or Step waiting).
 """
 
 from __future__ import annotations
@@ -11,8 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import solara
+from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
+from reacton.core import get_render_context
 
 from sim.app.dashboard.figures import charts_figure, network_figure
 from sim.app.dashboard.levers import LEVERS
@@ -50,6 +59,28 @@ def _line(label: str, text: str) -> None:
                   class_="my-1")
 
 
+def draw_map(model: DashboardModel) -> tuple[int, Figure | None]:
+    """The last simulated day and the map of it (``None`` for a model that did not load), read
+    under the model's lock."""
+    with model.lock:
+        if model.error:
+            return model.day, None
+        return model.day, network_figure(model, model.in_view, model.size_reference)
+
+
+def draw_charts(model: DashboardModel) -> tuple[int, Figure | None]:
+    """The last simulated day and the charts up to it (``None`` for a model that did not load),
+    read under the model's lock."""
+    with model.lock:
+        return model.day, None if model.error else charts_figure(model)
+
+
+def _figure(fig: Figure, day: int, dependencies: Sequence[Any]) -> None:
+    """A matplotlib figure as a PNG; ``data-day`` on its wrapper names the day it shows."""
+    with solara.v.Html(tag="div", attributes={"data-day": str(day)}):
+        solara.FigureMatplotlib(fig, format="png", dependencies=list(dependencies))
+
+
 # ---------------------------------------------------------------------------------------------
 # Components (each re-renders when SolaraViz signals a new step)
 
@@ -58,26 +89,25 @@ def _line(label: str, text: str) -> None:
 def NetworkView(model: DashboardModel) -> None:
     """The map; the load error instead, when the scenario was rejected."""
     counter = update_counter.get()
-    fig = solara.use_memo(lambda: None if model.error else network_figure(model, model.in_view,
-                                                                          model.size_reference),
-                          dependencies=[model, counter])
+    day, fig = solara.use_memo(lambda: draw_map(model), dependencies=[model, counter])
     if fig is None:
-        with solara.Error(label=f"Scenario {model.scenario_name!r} could not be loaded"):
+        label = ("Scenario refused" if model.refused
+                 else f"Scenario {model.scenario_name!r} could not be loaded")
+        with solara.Error(label=label):
             solara.Preformatted(model.error or "")
         return
-    solara.FigureMatplotlib(fig, format="png", dependencies=[model, counter])
+    _figure(fig, day, [model, counter])
 
 
 @solara.component
 def ChartsView(model: DashboardModel) -> None:
     """Time series of refugees by host state, IDPs, returnees and people in transit."""
     counter = update_counter.get()
-    fig = solara.use_memo(lambda: None if model.error else charts_figure(model),
-                          dependencies=[model, counter])
+    day, fig = solara.use_memo(lambda: draw_charts(model), dependencies=[model, counter])
     if fig is None:
         solara.Info("No charts: the scenario was not loaded.")
         return
-    solara.FigureMatplotlib(fig, format="png", dependencies=[model, counter])
+    _figure(fig, day, [model, counter])
 
 
 @solara.component
@@ -89,6 +119,11 @@ def SummaryView(model: DashboardModel) -> None:
         solara.Info("No summary: the scenario was not loaded (the error is shown above). Pick a "
                     "scenario or fix the file, then press Reset.")
         return
+    with model.lock:
+        _summary(model)
+
+
+def _summary(model: DashboardModel) -> None:
     t = model.recorder.totals
     w = model.world
     n = len(model.alliances)
@@ -118,7 +153,8 @@ def EventLogView(model: DashboardModel) -> None:
     update_counter.get()
     if model.error is not None:
         return
-    events = latest_events(model)
+    with model.lock:
+        events = latest_events(model)
     if not events:
         _line("Latest events", "none yet")
         return
@@ -151,6 +187,8 @@ def Page() -> None:
     baseline = solara.use_memo(lambda: model_params(first, choices)["baseline"], dependencies=[])
     params = solara.use_memo(lambda: model_params(model.value, choices, baseline),
                              dependencies=[model.value])
+    # Steps wait while Solara draws this session's page (see DashboardModel.drawing_lock).
+    model.value.drawing_lock = getattr(get_render_context(), "thread_lock", None)
     SolaraViz(model, components=COMPONENTS, model_params=params,
               name="allysim: displacement dashboard",
               render_interval=default_render_interval(model.value), play_interval=100)

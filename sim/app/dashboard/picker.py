@@ -1,4 +1,9 @@
-"""Which scenarios the dashboard offers: the YAML files of one folder, by picker name."""
+"""Which scenarios the dashboard offers: the YAML files of one folder, by picker name.
+
+The picker's value comes from the browser, which can send any text, so a session opens only
+what ``allowed_scenario`` accepts: a name the folder lists, or the scenario the server was
+started with. Anything else is refused without being opened or even looked up.
+"""
 
 from __future__ import annotations
 
@@ -25,12 +30,43 @@ def scenario_choices(folder: Path | None = None) -> list[str]:
     """The scenario files of the folder and its subfolders, as picker names, sorted.
 
     A picker name is the file's path relative to the folder without ``.yaml``:
-    ``toy``, ``mechanisms/intervention``.
+    ``toy``, ``mechanisms/intervention``. A file that leads outside the folder (a symbolic
+    link to a file elsewhere) is not listed.
     """
     folder = folder or scenario_dir()
     if not folder.is_dir():
         return []
-    return sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.yaml"))
+    inside = folder.resolve()
+    return sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.yaml")
+                  if p.is_file() and p.resolve().is_relative_to(inside))
+
+
+class ScenarioRefused(ValueError):
+    """A scenario name the dashboard does not offer (the picker's value is whatever the browser
+    sends)."""
+
+
+REFUSED_NAME_CHARS = 60  # how much of a refused name the message repeats
+
+
+def allowed_scenario(name: object, folder: Path | None = None) -> Path:
+    """The file behind ``name`` if the dashboard offers it: a name ``scenario_choices`` lists
+    for the folder, or the scenario the server was started with ($ALLYSIM_SCENARIO, as given).
+
+    Anything else raises ``ScenarioRefused``, without opening, resolving or even testing for the
+    file it might name, so the message tells nothing about the server's files.
+    """
+    folder = folder or scenario_dir()
+    if isinstance(name, str):
+        if name in scenario_choices(folder):
+            return folder / f"{name}.yaml"
+        started = os.environ.get(SCENARIO_ENV)
+        if started and name == started:
+            return resolve_scenario(started, folder)
+    text = str(name)
+    shown = text if len(text) <= REFUSED_NAME_CHARS else text[: REFUSED_NAME_CHARS - 1] + "…"
+    raise ScenarioRefused(f"{shown!r} is not one of the scenarios this dashboard offers; pick one "
+                          "from the Scenario list, then press Reset")
 
 
 def resolve_scenario(name: str, folder: Path | None = None) -> Path:

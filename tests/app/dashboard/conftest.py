@@ -8,12 +8,13 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sim.app.dashboard.picker import SCENARIO_DIR_ENV
+from sim.app.dashboard.picker import SCENARIO_DIR_ENV, SCENARIO_ENV
 from sim.app.dashboard.serve import server_command, server_env
 from sim.app.dashboard.session import RENDER_INTERVAL_ENV
 
@@ -50,6 +51,14 @@ events:
 """
 
 
+@pytest.fixture(autouse=True)
+def project_scenario_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Models built in the test process pick from the project's scenarios, wherever pytest runs
+    and whatever the environment says."""
+    monkeypatch.setenv(SCENARIO_DIR_ENV, str(ROOT / "scenarios"))
+    monkeypatch.delenv(SCENARIO_ENV, raising=False)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """pytest-playwright hook: launch the system Chromium instead of a downloaded one."""
@@ -79,8 +88,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running dashboard server: its address and the file its output goes to."""
+
+    url: str
+    log: Path
+
+
 @pytest.fixture(scope="module")
-def dashboard_url(scenario_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dashboard_server(scenario_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Start `solara run` on a free loopback port, wait until it answers, stop it afterwards."""
 
     port = _free_port()
@@ -94,7 +111,7 @@ def dashboard_url(scenario_folder: Path, tmp_path_factory: pytest.TempPathFactor
                                 stderr=subprocess.STDOUT)
         try:
             _wait_until_served(proc, url, log_path)
-            yield url
+            yield Server(url, log_path)
         finally:
             proc.terminate()  # only the process this fixture started
             try:
@@ -102,6 +119,11 @@ def dashboard_url(scenario_folder: Path, tmp_path_factory: pytest.TempPathFactor
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(dashboard_server: Server) -> str:
+    return dashboard_server.url
 
 
 def _wait_until_served(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> None:

@@ -6,15 +6,18 @@ context, which is a fresh Solara session."""
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sim.app.dashboard.session import DashboardModel
-from tests.app.dashboard import INTERVENTION, TOY, intervention_row
+from tests.app.dashboard import TOY, intervention_row
+from tests.app.dashboard.conftest import Server
 
 SCREENSHOT_ENV = "ALLYSIM_DASHBOARD_SCREENSHOT"
 """Set to a path (docs/img/dashboard.png) to keep the screenshot of the intervention scenario."""
@@ -154,7 +157,7 @@ def test_typed_seed_survives_reset(page: Page, dashboard_url: str) -> None:
     seed.fill("11")
     seed.press("Enter")
     reset(page)
-    expect(page.get_by_text(re.compile(r"seed 11\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"seed 11\)"))).to_be_visible(timeout=STEP_TIMEOUT)
     seed.fill("eleven")
     seed.press("Enter")
     page.get_by_role("button", name="Reset").click()
@@ -207,7 +210,7 @@ def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, 
     expect(rule_lever).to_have_text(re.compile("unanimity"))  # the sidebar now offers its levers
     trigger = page.get_by_role("slider", name="ALL intervention trigger (people)")
     expect(trigger).to_have_attribute("aria-valuenow", "30000")
-    ahead = DashboardModel(str(INTERVENTION))  # the same scenario and seed, run headless
+    ahead = DashboardModel("mechanisms/intervention")  # the same scenario and seed, run headless
     set_render_interval(page, 25)
     for day in range(25, 201, 25):
         step(page, day)
@@ -236,4 +239,97 @@ def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, 
     reset(page)  # the moved rule lever does not apply to toy: hidden, ignored, no error
     expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days"))).to_be_visible()
     expect(rule_lever).to_have_count(0)
+    expect(images(page)).to_have_count(2)
+
+
+# Clicks on two buttons in the same instant, as a quick double click does: the second one reaches
+# the server before the page has disabled it (Step is disabled while playing).
+CLICK_TWO = """([first, second]) => {
+    const buttons = [...document.querySelectorAll("button")];
+    const named = name => buttons.find(b => b.innerText.trim().toLowerCase() === name);
+    named(first).click();
+    named(second).click();
+}"""
+PAGE_ERRORS = re.compile(r"Traceback|error in (step|visualization)|Too many renders|raised exception")
+LOG_ERRORS = re.compile(r"Traceback|raised exception|error in (step|visualization)|Too many renders")
+
+
+def assert_no_error(page: Page) -> None:
+    expect(page.get_by_text(PAGE_ERRORS)).to_have_count(0)
+    expect(page.locator(".v-alert.error")).to_have_count(0)
+
+
+def shown_days(page: Page) -> tuple[float, int, int, int]:
+    """(SolaraViz's Time, the Summary's "Now: day N", the day the map shows, the day the charts
+    show)."""
+    now = page.locator("p", has_text=re.compile(r"^Now: ")).inner_text()
+    day = int(match.group(1)) if (match := re.search(r"day (\d+) of", now)) else -1
+    map_day, charts_day = (int(page.locator("[data-day]").nth(i).get_attribute("data-day") or "-2")
+                           for i in range(2))
+    return shown_time(page), day, map_day, charts_day
+
+
+def settled_days(page: Page, timeout: float = 20.0) -> tuple[float, int, int, int]:
+    """The days shown once the page has stopped changing and agrees with itself."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        days = shown_days(page)
+        if days == last and days[0] == days[1] + 1 == days[2] + 1 == days[3] + 1:
+            return days
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page does not agree with itself: (Time, Now, map, charts) = {days}")
+        last = days
+        page.wait_for_timeout(400)
+
+
+def test_alternating_step_and_play_keeps_the_page_whole(page: Page, dashboard_server: Server) -> None:
+    """Step and ▶ clicked together, pause, Step as soon as it is enabled, again and again: no
+    error on the page or in the server's output, pause and Step are handled while playing, and
+    once settled SolaraViz's Time, the Summary's day, the map and the charts agree."""
+    log_start = dashboard_server.log.stat().st_size
+    open_dashboard(page, dashboard_server.url)
+    pauses = random.Random(11)
+    for i in range(12):
+        page.evaluate(CLICK_TWO, ["▶", "step"] if i % 2 else ["step", "▶"])
+        page.wait_for_timeout(pauses.randint(0, 300))
+        page.get_by_role("button", name="❚❚").click(timeout=STEP_TIMEOUT)
+        page.get_by_role("button", name="Step").click(timeout=STEP_TIMEOUT)  # once enabled again
+        assert_no_error(page)
+    time_shown, _, _, _ = settled_days(page)  # Time N+1 with day N everywhere: no day lost or torn
+    assert 12 * 2 <= time_shown < 120  # each round: at least the two Steps
+    assert_no_error(page)
+    with dashboard_server.log.open(encoding="utf-8", errors="replace") as log:
+        log.seek(log_start)
+        assert not LOG_ERRORS.search(log.read())
+
+
+SECRET = "SECRET-MARKER-9"
+
+
+def set_picker_value(page: Page, value: str) -> None:
+    """Set the Scenario select's value as the browser would send it, bypassing its list."""
+    page.evaluate("""(value) => {
+        const root = [...document.querySelectorAll(".v-select")]
+            .find(el => el.querySelector("label")?.innerText.trim() === "Scenario");
+        root.__vue__.$emit("input", value);  // as choosing an item does: sets the widget's v_model
+    }""", value)
+
+
+def test_a_picker_value_outside_the_list_is_refused(page: Page, dashboard_url: str,
+                                                    scenario_folder: Path) -> None:
+    secret = scenario_folder.parent / "secret.yaml"  # outside the folder the picker lists
+    secret.write_text(f"{SECRET}: hunter2\n", encoding="utf-8")
+    open_dashboard(page, dashboard_url)
+    for value in ["../secret", str(secret), "/etc/passwd"]:
+        set_picker_value(page, value)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.get_by_text("Scenario refused")).to_be_visible(timeout=STEP_TIMEOUT)
+        expect(page.get_by_text(f"{value!r} is not one of the scenarios this dashboard offers",
+                                exact=False)).to_be_visible(timeout=STEP_TIMEOUT)
+        expect(page.get_by_text(SECRET)).to_have_count(0)
+        expect(page.get_by_text(re.compile("root:|Traceback"))).to_have_count(0)
+
+    pick(page, "Scenario", "toy")
+    reset(page)
     expect(images(page)).to_have_count(2)

@@ -1,16 +1,21 @@
-"""Serving: the solara command line and its environment."""
+"""Serving: the solara command line and its environment, and who may connect."""
 
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
+from typer.testing import CliRunner
 
+from sim.app.cli import app
 from sim.app.dashboard import picker, serve
 from tests.app.dashboard import TOY
 
 
-def test_serve_runs_solara_with_the_scenario(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def fake_server(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str, str]]]:
+    """No `solara run` process: the command lines and environments it would have got."""
     calls: list[tuple[list[str], dict[str, str]]] = []
 
     class FakeServer:
@@ -21,10 +26,67 @@ def test_serve_runs_solara_with_the_scenario(monkeypatch: pytest.MonkeyPatch) ->
             return 0
 
     monkeypatch.setattr(subprocess, "Popen", FakeServer)
-    assert serve.serve(str(TOY), host="0.0.0.0", port=9001) == 0
-    (cmd, env), = calls
+    return calls
+
+
+def test_serve_runs_solara_with_the_scenario(fake_server: list, capsys: pytest.CaptureFixture[str]) -> None:
+    assert serve.serve(str(TOY), port=9001) == 0
+    (cmd, env), = fake_server
     assert cmd[1:4] == ["-m", "solara", "run"] and cmd[4].endswith("sim/app/dashboard/app.py")
-    assert cmd[5:] == ["--host", "0.0.0.0", "--port", "9001", "--production", "--no-open"]
+    assert cmd[5:] == ["--host", "127.0.0.1", "--port", "9001", "--production", "--no-open"]
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env[picker.SCENARIO_ENV] == str(TOY.resolve())
-    assert serve.serve("scenarios/missing.yaml") == 2 and len(calls) == 1
+    assert capsys.readouterr().err == ""  # loopback: no warning
+    assert serve.serve("scenarios/missing.yaml") == 2 and len(fake_server) == 1
+
+
+@pytest.mark.parametrize(("host", "loopback"), [
+    ("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("[::1]", True), ("localhost", True),
+    ("LocalHost", True), ("0.0.0.0", False), ("::", False), ("192.168.1.20", False), ("", False),
+    ("example.org", False), ("localhost.example.org", False),
+])
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert serve.is_loopback(host) is loopback
+
+
+def test_a_remote_host_needs_allow_remote(fake_server: list, capsys: pytest.CaptureFixture[str]) -> None:
+    assert serve.check_host("127.0.0.1") is None
+    with pytest.raises(serve.RemoteHostRefused, match="--allow-remote"):
+        serve.check_host("0.0.0.0")
+    assert serve.serve(str(TOY), host="0.0.0.0") == 2 and fake_server == []  # nothing served
+    assert "no authentication" in capsys.readouterr().err
+
+    assert serve.serve(str(TOY), host="0.0.0.0", port=9001, allow_remote=True) == 0
+    (cmd, _), = fake_server
+    assert cmd[5:7] == ["--host", "0.0.0.0"]
+    assert "warning: the dashboard has no authentication" in capsys.readouterr().err
+    assert serve.main(["--host", "0.0.0.0"]) == 2 and len(fake_server) == 1
+
+
+def test_the_dashboard_command_refuses_a_remote_host_without_the_flag(fake_server: list) -> None:
+    runner = CliRunner()
+    refused = runner.invoke(app, ["dashboard", str(TOY), "--host", "0.0.0.0"])
+    assert refused.exit_code == 2 and fake_server == []
+    assert "no authentication" in refused.stderr and "--allow-remote" in refused.stderr
+
+    allowed = runner.invoke(app, ["dashboard", str(TOY), "--host", "0.0.0.0", "--allow-remote"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "warning: the dashboard has no authentication" in allowed.stderr
+    assert [cmd[5:7] for cmd, _ in fake_server] == [["--host", "0.0.0.0"]]
+
+    local = runner.invoke(app, ["dashboard", str(TOY), "--host", "localhost"])
+    assert local.exit_code == 0 and "warning" not in local.stderr
+
+
+def test_solara_reads_the_cull_timeout_the_server_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Disconnected sessions are released after a minute, not Solara's default day."""
+    monkeypatch.delenv(serve.CULL_TIMEOUT_ENV, raising=False)
+    env = serve.server_env()
+    assert env[serve.CULL_TIMEOUT_ENV] == serve.SESSION_CULL_TIMEOUT
+    code = ("import solara.server.settings as s, solara.util as u; "
+            "print(u.parse_timedelta(s.kernel.cull_timeout))")
+    seen = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert float(seen.stdout.split()[-1]) == 60.0
+    monkeypatch.setenv(serve.CULL_TIMEOUT_ENV, "5m")  # a value set by whoever starts it wins
+    assert serve.server_env()[serve.CULL_TIMEOUT_ENV] == "5m"

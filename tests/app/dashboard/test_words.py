@@ -6,11 +6,11 @@ import re
 
 from sim.app.dashboard.session import DashboardModel
 from sim.app.dashboard.words import decision_rows, latest_events
-from tests.app.dashboard import INTERVENTION, MECHANISMS, intervention_row
+from tests.app.dashboard import intervention_row
 
 
 def test_decisions_in_words_and_in_the_event_log() -> None:
-    model = DashboardModel(str(INTERVENTION))
+    model = DashboardModel("mechanisms/intervention")
     while not intervention_row(model).startswith("operating") and model.day < 150:
         model.run_for(1)  # unanimity takes as long as the seed's votes and displacement make it
     days = {e["type"]: e["day"] for e in latest_events(model) if e["origin"] == "agent"}
@@ -22,7 +22,7 @@ def test_decisions_in_words_and_in_the_event_log() -> None:
     assert [e["type"] for e in latest_events(model)[:3]] == [
         "intervention_started", "intervention_decided", "intervention_triggered"]
 
-    sharing = DashboardModel(str(MECHANISMS / "burden-sharing.yaml"))
+    sharing = DashboardModel("mechanisms/burden-sharing")
     sharing.run_for(40)
     relocations = [e for e in latest_events(sharing) if e["type"] == "relocation"]
     assert len(relocations) == 1 and relocations[0]["count"] > 10  # daily decisions: one entry
