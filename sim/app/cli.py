@@ -75,6 +75,8 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+OutsideOption = Annotated[bool, typer.Option("--allow-outside-files", help="Let the scenario name "
+                          "CSV files or a Flee folder outside its own folder.")]
 SetOption = Annotated[list[str] | None, typer.Option("--set", help="Override a field in every run: "
                       "dotted.path=value (repeatable).")]
 MetricOption = Annotated[list[str] | None, typer.Option("--metric", help="A metric from the catalogue "
@@ -107,12 +109,14 @@ def run(
     quiet: Annotated[bool, typer.Option(help="Print only the output directory.")] = False,
     plot_: Annotated[bool, typer.Option("--plot", help="Also draw the standard figures into "
                      "<run dir>/plots.")] = False,
+    allow_outside_files: OutsideOption = False,
 ) -> None:
     """Simulate a scenario and write its outputs (CSVs and manifest.json) to a run directory."""
     command = "allysim " + " ".join(sys.argv[1:])
     try:
         with sigterm_as_interrupt():
-            result = _run_with_progress(scenario, output, seed, days, set_ or [], force, quiet, command)
+            result = _run_with_progress(scenario, output, seed, days, set_ or [], force, quiet, command,
+                                        allow_outside_files)
     except ScenarioError as exc:
         raise _fail(str(exc)) from None
     except OutputError as exc:
@@ -131,13 +135,14 @@ def run(
 
 
 def _run_with_progress(scenario: Path, output: Path | None, seed: int | None, days: int | None,
-                       overrides: list[str], force: bool, quiet: bool, command: str) -> RunResult:
+                       overrides: list[str], force: bool, quiet: bool, command: str,
+                       allow_outside: bool) -> RunResult:
     """One run to its directory, with a progress bar on a terminal."""
     if quiet or not out.is_terminal:
         if not quiet:
             out.print(f"Running {scenario} ...")
         return run_to_directory(scenario, output, seed=seed, days=days, overrides=overrides, force=force,
-                                command=command)
+                                command=command, allow_outside=allow_outside)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("days"), TimeElapsedColumn(), console=out) as bar:
         task = bar.add_task(scenario.stem, total=None)
@@ -146,7 +151,7 @@ def _run_with_progress(scenario: Path, output: Path | None, seed: int | None, da
             bar.update(task, completed=day + 1, total=total)
 
         return run_to_directory(scenario, output, seed=seed, days=days, overrides=overrides, force=force,
-                                on_day=on_day, command=command)
+                                on_day=on_day, command=command, allow_outside=allow_outside)
 
 
 def _print_summary(result: RunResult) -> None:
@@ -178,12 +183,13 @@ def _print_summary(result: RunResult) -> None:
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    allow_outside_files: OutsideOption = False,
 ) -> None:
     """Check scenario files; print every problem with file, line and field. Exit 1 on any error."""
     failed = 0
     for file in files:
         try:
-            spec = load_scenario(file)
+            spec = load_scenario(file, allow_outside=allow_outside_files)
         except ScenarioError as exc:
             failed += 1
             err.print(str(exc), markup=False)

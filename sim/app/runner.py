@@ -52,14 +52,14 @@ def simulate(spec: Scenario, on_day: Callable[[int, int], None] | None = None
 
 
 def _prepare(scenario: str | Path | Scenario, seed: int | None, overrides: Sequence[str],
-             days: int | None) -> Scenario:
+             days: int | None, allow_outside: bool = False) -> Scenario:
     extra = [f"seed={seed}"] if seed is not None else []
     if isinstance(scenario, Scenario):
         spec = scenario
         if overrides or extra:
             raise ValueError("overrides apply to a scenario file; change a Scenario with model_copy")
     else:
-        spec = load_scenario(scenario, [*overrides, *extra])
+        spec = load_scenario(scenario, [*overrides, *extra], allow_outside=allow_outside)
     if days is not None:  # a run length, not a scenario edit: later events are simply not reached
         spec = spec.model_copy(update={"days": days})
     return spec
@@ -96,10 +96,12 @@ def run_to_directory(
     force: bool = False,
     on_day: Callable[[int, int], None] | None = None,
     command: str | None = None,
+    allow_outside: bool = False,
 ) -> RunResult:
-    """Load, simulate and write one scenario file to a run directory (never half-written)."""
+    """Load, simulate and write one scenario file to a run directory (never half-written);
+    ``allow_outside`` lets the scenario name files outside its folder."""
     path = Path(path)
-    spec = _prepare(path, seed, overrides, days)
+    spec = _prepare(path, seed, overrides, days, allow_outside)
     target = choose_run_dir(spec.name, out, force)
     started = dt.datetime.now(dt.UTC)
     model, wall = simulate(spec, on_day)

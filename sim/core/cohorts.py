@@ -139,8 +139,14 @@ def sum_rows(columns: list[np.ndarray], count: np.ndarray, sizes: Sequence[int] 
     if not len(count):
         return columns, count
     if packed:
-        order = key.argsort(kind="stable" if stable else None)
-        key = key[order]
+        kind = "stable" if stable else None
+        bits = len(key).bit_length()
+        if n_keys < 2**63 >> bits:  # sorting keys with the row index packed in is twice as fast
+            key = np.sort((key << bits) | np.arange(len(key)), kind=kind)
+            order, key = key & ((1 << bits) - 1), key >> bits
+        else:
+            order = key.argsort(kind=kind)
+            key = key[order]
         change = key[1:] != key[:-1]
     else:
         order = np.lexsort(columns[::-1])

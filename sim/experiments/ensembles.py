@@ -107,11 +107,12 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
 
 
 def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = None,
-              metrics: Sequence[str] = (), tables: Sequence[str] = DEFAULT_TABLES
-              ) -> tuple[Plan, list[Scenario]]:
+              metrics: Sequence[str] = (), tables: Sequence[str] = DEFAULT_TABLES,
+              allow_outside: bool = False) -> tuple[Plan, list[Scenario]]:
     """A plan and every variant's scenario, loaded and checked (metrics included) before any run.
 
-    Seeds start at ``seed`` (default: the first variant's scenario seed).
+    Seeds start at ``seed`` (default: the first variant's scenario seed). ``allow_outside`` lets
+    scenario files name files outside their folder.
     """
     if replicates < 1:
         raise EnsembleError("replicates must be 1 or more")
@@ -120,7 +121,7 @@ def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = N
         raise EnsembleError(f"unknown table(s) {', '.join(unknown)}; "
                             f"expected some of {', '.join(RUN_TABLES)}")
     bases: dict[str, Scenario] = {}
-    scenarios = [_variant_scenario(v, bases) for v in variants]
+    scenarios = [_variant_scenario(v, bases, allow_outside) for v in variants]
     labels = tuple(metrics) or DEFAULT_METRICS
     for spec in scenarios:
         labels = tuple(parse_metric(label, spec).label for label in labels)
@@ -133,13 +134,13 @@ FILE_INPUTS = ("world.flee", "world.locations_csv", "world.routes_csv", "observe
                "observed.total_csv")
 
 
-def _variant_scenario(variant: Variant, bases: dict[str, Scenario]) -> Scenario:
+def _variant_scenario(variant: Variant, bases: dict[str, Scenario], allow_outside: bool) -> Scenario:
     """A variant's scenario: its file loaded once, then its overrides applied in memory (an
     override naming another input file reloads the file, so that file is read)."""
     if any(o.strip().startswith(FILE_INPUTS) for o in variant.overrides):
-        return load_scenario(variant.scenario, variant.overrides)
+        return load_scenario(variant.scenario, variant.overrides, allow_outside=allow_outside)
     if variant.scenario not in bases:
-        bases[variant.scenario] = load_scenario(variant.scenario)
+        bases[variant.scenario] = load_scenario(variant.scenario, allow_outside=allow_outside)
     return with_overrides(bases[variant.scenario], variant.overrides, origin=variant.scenario)
 
 
@@ -327,10 +328,12 @@ def _write_manifest(out: Path, plan: Plan, command: str, started: dt.datetime, s
 def ensemble(scenario: str | Path, replicates: int = 10, *, seed: int | None = None,
              overrides: Sequence[str] = (), sweep: Sequence[str] = (), metrics: Sequence[str] = (),
              tables: Sequence[str] = DEFAULT_TABLES, jobs: int | None = None, scheduler: str | None = None,
-             out: str | Path | None = None, resume: bool = False, force: bool = False) -> EnsembleResult:
+             out: str | Path | None = None, resume: bool = False, force: bool = False,
+             allow_outside: bool = False) -> EnsembleResult:
     """Run ``replicates`` seeds of every variant of a scenario (the Python API of
     ``allysim ensemble``); nothing is written unless ``out`` names an ensemble directory."""
-    plan, scenarios = make_plan(variants_of(scenario, overrides, sweep), replicates, seed, metrics, tables)
+    plan, scenarios = make_plan(variants_of(scenario, overrides, sweep), replicates, seed, metrics, tables,
+                                allow_outside)
     with executor(jobs, scheduler) as pool:
         return run_plan(plan, scenarios, pool, Path(out) if out is not None else None, resume, force,
                         command="sim.experiments.ensemble")

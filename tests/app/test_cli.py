@@ -122,3 +122,17 @@ def test_import_flee_writes_a_valid_scenario(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
     assert runner.invoke(app, ["import-flee", str(FIXTURE), "-o", str(target)]).exit_code == 1
+
+
+def test_files_outside_the_scenario_folder_need_the_flag(tmp_path: Path) -> None:
+    mechanisms = ROOT / "scenarios" / "mechanisms"
+    for name in ("frontier-locations.csv", "frontier-routes.csv"):
+        (tmp_path / name).write_text((mechanisms / name).read_text())
+    (tmp_path / "sub").mkdir()
+    text = (mechanisms / "aid.yaml").read_text().replace("frontier-", "../frontier-")
+    (tmp_path / "sub" / "aid.yaml").write_text(text)
+    refused = CliRunner().invoke(app, ["validate", str(tmp_path / "sub" / "aid.yaml")])
+    assert refused.exit_code == 1 and "outside the scenario's folder" in refused.output
+    done = CliRunner().invoke(app, ["run", str(tmp_path / "sub" / "aid.yaml"), "--allow-outside-files",
+                                    "--days", "3", "-o", str(tmp_path / "run"), "--quiet"])
+    assert done.exit_code == 0, done.output
