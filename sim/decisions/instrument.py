@@ -4,6 +4,7 @@ two things each instrument does: act once a day (``step``) and say where it stan
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ class Bloc:
     required_share: float
 
 
-class Instrument[S]:
+class Instrument[S](ABC):
     """Something an alliance does each day, configured by its scenario block ``S``."""
 
     def __init__(self, bloc: Bloc, spec: S, ctx: Context):
@@ -32,13 +33,13 @@ class Instrument[S]:
         self.spec = spec
         self.ctx = ctx
 
+    @abstractmethod
     def step(self, day: int) -> None:
         """Act on day ``day``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def describe(self) -> tuple[str, str]:
         """(what the instrument is, where it stands today), in words for the dashboard."""
-        raise NotImplementedError
 
     def log(self, kind: str, target: str, detail: dict[str, Any]) -> None:
         """Log a decision of the alliance."""
