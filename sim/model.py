@@ -22,13 +22,14 @@ from sim import effects
 from sim.agents import Alliance, CivilianPopulation, Location, State
 from sim.core.borders import Borders
 from sim.core.cohorts import People, Status
-from sim.core.context import Clock, Context, EventLog, Streams
+from sim.core.context import Clock, Context, EventLog
 from sim.core.flows import Flows
 from sim.core.movement import Movement
 from sim.core.population import Population
 from sim.core.recorder import Recorder
 from sim.core.routes import candidate_paths
 from sim.core.spawning import DataDrivenSpawner
+from sim.core.streams import Streams
 from sim.core.world import World
 from sim.decisions.deterrence import ConflictOnsets
 from sim.decisions.negotiations import NegotiationTrack
@@ -61,15 +62,15 @@ class DisplacementModel(mesa.Model):
         self.log = EventLog()
         self.streams = Streams(seed)
         self.context = Context(w, self.borders, self.population, self.flows, self.log, self.clock,
-                               self.streams, self.streams.generator("events"))
+                               self.streams.stream("events"))
 
         self.states = [State(self, i, s) for i, s in enumerate(spec.world.states)]
         self.locations = [Location(self, i, self.grid[i]) for i in range(w.n)]
         self.populations = [CivilianPopulation(self, loc) for loc in self.locations]
-        self.spawner = (DataDrivenSpawner(w, self.population, spec, self.streams.generator("spawning"))
+        self.spawner = (DataDrivenSpawner(w, self.population, spec, self.streams.stream("spawning"))
                         if spec.parameters.displacement.mode == "data_driven" else None)
         self.movement = Movement(w, self.paths, self.borders, spec.parameters, self.population,
-                                 self.flows, self.streams.generator("movement"), self.spawner)
+                                 self.flows, self.streams.stream("movement"), self.spawner)
         self.alliances = [Alliance(self, a) for a in spec.world.alliances]
         conflicts = {c.id: c for c in spec.world.conflicts}
         self.negotiations = [NegotiationTrack(n, conflicts[n.conflict],

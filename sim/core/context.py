@@ -1,7 +1,7 @@
 """What a rule, an event effect or an agent's decision may touch: the narrow view of a run.
 
 A ``Context`` holds the world's arrays, the border gates, the population's cohort tables, the
-day's flows, the event log, the clock and a random stream. Mechanisms receive a context, not
+day's flows, the event log, the clock and a mechanism's random stream. Mechanisms receive a context, not
 the model, so what each one reads and writes is visible in its signature.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import numpy as np
 from sim.core.borders import Borders
 from sim.core.flows import Flows
 from sim.core.population import Population
+from sim.core.streams import Stream, Streams
 from sim.core.world import World
 
 
@@ -62,22 +62,6 @@ class EventLog:
             self.origin = "agent"
 
 
-class Streams:
-    """Independent random streams derived from a run's seed, one per mechanism, keyed by name.
-
-    A mechanism's stream depends only on the seed and its name (``movement``, ``state:FRN``,
-    ``alliance:NATO:intervention``, ...), so switching one mechanism on or off leaves every
-    other mechanism's draws untouched: common random numbers that really pair two variants.
-    """
-
-    def __init__(self, seed: int):
-        self.seed = seed
-
-    def generator(self, name: str) -> np.random.Generator:
-        key = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "little")
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(key,))))
-
-
 @dataclass(frozen=True)
 class Context:
     """The parts of a run a mechanism may read and change, and the random stream it draws from."""
@@ -88,16 +72,25 @@ class Context:
     flows: Flows
     log: EventLog
     clock: Clock
-    streams: Streams
-    rng: np.random.Generator
+    stream: Stream
 
     @property
     def day(self) -> int:
         return self.clock.day
 
+    @property
+    def streams(self) -> Streams:
+        """Every stream of the run (for a mechanism that needs more than one)."""
+        return self.stream.streams
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """Today's generator of this context's stream."""
+        return self.stream.on(self.clock.day)
+
     def for_mechanism(self, name: str) -> Context:
         """The same view of the run with the mechanism's own random stream."""
-        return dataclasses.replace(self, rng=self.streams.generator(name))
+        return dataclasses.replace(self, stream=self.streams.stream(name))
 
     def decision(self, kind: str, actor: str, target: str, detail: dict[str, Any]) -> None:
         """Log a decision taken today by ``actor`` (a state, an alliance or a negotiation track)."""

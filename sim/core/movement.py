@@ -37,6 +37,7 @@ from sim.core.cohorts import (
 from sim.core.flows import FlowKind, Flows
 from sim.core.population import Population
 from sim.core.routes import EPS, RIDE, WALK_FIRST, Paths, RouteChoice, grid_stops
+from sim.core.streams import Stream
 from sim.core.world import World
 from sim.scenario.parameters import Parameters
 
@@ -68,10 +69,11 @@ class Movement:
     params: Parameters
     population: Population
     flows: Flows
-    rng: np.random.Generator
+    stream: Stream
     spawner: Departures | None = None
 
     def __post_init__(self) -> None:
+        self.rng = self.stream.on(0)
         self.home_of = self._home_keys()
         # Home keys ranked (displaced people's origins), so that a merge key stays compact.
         self._homes = np.unique(self.home_of)
@@ -105,6 +107,7 @@ class Movement:
 
     def step(self, day: int) -> None:
         pop, mv, w = self.population, self.params.movement, self.world
+        self.rng = self.stream.on(day)
         self.borders.start_day()
         people = pop.people
         if not self.params.returns.enabled:

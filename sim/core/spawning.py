@@ -27,6 +27,7 @@ from sim.core import rules
 from sim.core.cohorts import People, Status, status_mask
 from sim.core.observed import Observed
 from sim.core.population import Population
+from sim.core.streams import Stream
 from sim.core.world import World
 from sim.scenario import Scenario
 
@@ -58,12 +59,12 @@ def daily_new(observed: Observed, data_total: str) -> np.ndarray:
 class DataDrivenSpawner:
     """Turns the observed daily total into departures from conflict locations."""
 
-    def __init__(self, world: World, population: Population, spec: Scenario, rng: np.random.Generator):
+    def __init__(self, world: World, population: Population, spec: Scenario, stream: Stream):
         if spec.observed is None:  # the scenario check reports this; keep a clear message here too
             raise ValueError("data_driven displacement needs an 'observed' block")
         self.world = world
         self.population = population
-        self.rng = rng
+        self.stream = stream
         self.movement = spec.parameters.movement
         d = spec.parameters.displacement
         self.observed = Observed.from_spec(spec.observed, spec.start_date, spec.days)
@@ -90,7 +91,7 @@ class DataDrivenSpawner:
 
     def step(self, day: int) -> None:
         """Place today's newly displaced; call after the day's events, before movement."""
-        w, rng = self.world, self.rng
+        w, rng = self.world, self.stream.on(day)
         self.today = np.zeros(w.n, dtype=np.int64)
         n = int(self.new[day]) if day < len(self.new) else 0
         if n <= 0:

@@ -33,7 +33,7 @@ class ConflictOnsets:
                  ctx: Context):
         self.ctx = ctx
         # One stream per state, so that one state's onsets never depend on another's hazard.
-        self.rngs = [ctx.streams.generator(f"onsets:{code}") for code in ctx.world.state_ids]
+        self.streams = [ctx.streams.stream(f"onsets:{code}") for code in ctx.world.state_ids]
         self.risk = risk
         self.params = params
         self.deterrence = np.zeros(len(self.risk))
@@ -59,7 +59,7 @@ class ConflictOnsets:
         self.ongoing = [o for o in self.ongoing if o[0] > day]
         hazard = self.hazard()
         for state in np.flatnonzero(self.risk > 0):
-            rng = self.rngs[state]
+            rng = self.streams[state].on(day)
             if rng.random() >= hazard[state]:
                 continue
             towns = np.flatnonzero((w.state_of == state) & ~w.is_camp & (w.intensity <= 0))

@@ -23,6 +23,9 @@ class Intervention(Instrument[InterventionSpec]):
     def __init__(self, bloc: Bloc, spec: InterventionSpec, ctx: Context):
         super().__init__(bloc, spec, ctx)
         self.target = ctx.world.state_index[spec.target]
+        # The outcome has a stream of its own: drawn on whatever day operations start, it is the
+        # same draw in two variants that only change when they start.
+        self.outcome = ctx.streams.generator(f"alliance:{bloc.code}:intervention:outcome")
         self.phase = "idle"  # idle -> deliberating -> deploying -> operating -> over
         self.deliberation: Deliberation | None = None
         self.start_day = self.end_day = -1
@@ -87,7 +90,7 @@ class Intervention(Instrument[InterventionSpec]):
             self.areas = np.array([w.index[loc] for loc in s.locations], dtype=np.int64)
         else:
             self.areas = np.flatnonzero((w.state_of == self.target) & (w.intensity > 0))
-        self.success = bool(self.ctx.rng.random() < s.success_probability)
+        self.success = bool(self.outcome.random() < s.success_probability)
         w.collateral[self.areas] = s.collateral
         self.phase = "operating"
         self.start_day = day

@@ -112,6 +112,7 @@ def test_steps_from_two_threads_and_a_drawing_thread_keep_the_run_whole() -> Non
                 assert shown >= day
             except Exception as exc:  # a torn read raises in pandas
                 problems.append(repr(exc))
+            stop.wait(0.005)  # a page redraws after a step, not in a busy loop that starves the steps
 
     def play(days: int) -> None:
         for _ in range(days):
