@@ -67,7 +67,8 @@ class DisplacementModel(mesa.Model):
         self.states = [State(self, i, s) for i, s in enumerate(spec.world.states)]
         self.locations = [Location(self, i, self.grid[i]) for i in range(w.n)]
         self.populations = [CivilianPopulation(self, loc) for loc in self.locations]
-        self.spawner = (DataDrivenSpawner(w, self.population, spec, self.streams.stream("spawning"))
+        self.spawner = (DataDrivenSpawner(w, self.population, spec, self.streams.stream("spawning"),
+                                          self.log)
                         if spec.parameters.displacement.mode == "data_driven" else None)
         self.movement = Movement(w, self.paths, self.borders, spec.parameters, self.population,
                                  self.flows, self.streams.stream("movement"), self.spawner)
@@ -156,6 +157,12 @@ class DisplacementModel(mesa.Model):
     def event_log(self) -> list[dict[str, Any]]:
         """Every scripted event and agent decision so far, in order (the rows of events.csv)."""
         return self.log.rows
+
+    @property
+    def unplaced(self) -> int:
+        """People the observed data count as newly displaced whom no location could give
+        (data_driven mode; events.csv has an ``unplaced`` row for each day it happened)."""
+        return self.spawner.unplaced if self.spawner is not None else 0
 
     def total_people(self) -> int:
         """Everyone in the simulation: conserved exactly from day to day."""

@@ -124,6 +124,10 @@ def run(
     except KeyboardInterrupt:
         raise _fail("interrupted: nothing was written (an existing run directory is unchanged)",
                     130) from None
+    if result.model.unplaced:
+        err.print(f"warning: {result.model.unplaced:,} people the observed data count as newly "
+                  "displaced could not be placed (no location in conflict, or none with residents "
+                  "left); see the unplaced rows of events.csv", markup=False)
     if plot_:
         _save_plots(result.directory, result.directory / "plots")
     if quiet:
@@ -362,6 +366,10 @@ def backtest(
         table.add_row(row.conflict, str(row.days), str(row.camps), f"{row.ard:.3f}",
                       f"{row.ard_rescaled:.3f}", f"{row.total_error:.3f}", f"{row.wall_seconds:.2f}")
     out.print(table)
+    for row in result.summary[result.summary["unplaced"] > 0].itertuples():
+        err.print(f"warning: {row.conflict}: {row.unplaced:,.0f} people the data count as newly "
+                  "displaced could not be placed (no location in conflict, or none with residents "
+                  "left); backtest.csv column unplaced", markup=False)
     out.print(f"Outputs: {output}/", markup=False)
 
 

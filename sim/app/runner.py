@@ -127,6 +127,7 @@ def run_to_directory(
             "started": started.isoformat(timespec="seconds"),
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "wall_seconds": round(wall, 3),
+            "unplaced": model.unplaced,
             "status": "completed",
             "rows": {name: len(tables[name]) for name in OUTPUT_FILES},
             "outputs_sha256": {f"{name}.csv": hashlib.sha256((tmp / f"{name}.csv").read_bytes())

@@ -54,6 +54,10 @@ class Departures(Protocol):
 
     def departures(self, people: People, leavers: np.ndarray) -> np.ndarray: ...
 
+    def unable_to_leave(self, people: People, stuck: np.ndarray) -> People:
+        """``people`` after the rows' ``stuck`` departures, with no open road, are dealt with."""
+        ...
+
 
 @dataclass
 class Movement:
@@ -126,6 +130,8 @@ class Movement:
             leavers = self.spawner.departures(people, leavers)
         departed, travellers, _ = self._depart(people, leavers)
         people.count -= departed
+        if self.spawner is not None:
+            people = self.spawner.unable_to_leave(people, leavers - departed)
         moving, arrived = self._travel(Travellers.concat([pop.travellers, travellers]),
                                        rules.continue_probability(w, mv, leave))
         if self.params.returns.enabled:

@@ -15,8 +15,11 @@ Instead, each day:
    ``start_on_foot``; the rest are displaced at home and move on later.
 
 Only residents can be displaced, so a location never gives more people than live there; any
-shortfall is drawn again from the locations that still have residents, and only what none
-can give is counted in ``unplaced``.
+shortfall is drawn again from the locations that still have residents. What none can give (no
+location in conflict, or none with residents left) is counted in ``unplaced`` and logged as an
+``unplaced`` event, so the observed rise is always accounted for: placed, or reported. People
+placed where every road out is closed cannot leave; they are displaced at home (Movement), as
+Flee's spawned agents wait where they spawned.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 
 from sim.core import rules
 from sim.core.cohorts import People, Status, status_mask
+from sim.core.context import EventLog
 from sim.core.observed import Observed
 from sim.core.population import Population
 from sim.core.streams import Stream
@@ -59,12 +63,14 @@ def daily_new(observed: Observed, data_total: str) -> np.ndarray:
 class DataDrivenSpawner:
     """Turns the observed daily total into departures from conflict locations."""
 
-    def __init__(self, world: World, population: Population, spec: Scenario, stream: Stream):
+    def __init__(self, world: World, population: Population, spec: Scenario, stream: Stream,
+                 log: EventLog):
         if spec.observed is None:  # the scenario check reports this; keep a clear message here too
             raise ValueError("data_driven displacement needs an 'observed' block")
         self.world = world
         self.population = population
         self.stream = stream
+        self.log = log
         self.movement = spec.parameters.movement
         d = spec.parameters.displacement
         self.observed = Observed.from_spec(spec.observed, spec.start_date, spec.days)
@@ -73,6 +79,7 @@ class DataDrivenSpawner:
         self.interval = d.spawn_decay_interval
         self.take_from_population = d.take_from_population
         self.today = np.zeros(world.n, dtype=np.int64)
+        self.placed = 0
         self.unplaced = 0
 
     def weights(self, day: int) -> np.ndarray:
@@ -97,33 +104,34 @@ class DataDrivenSpawner:
         if n <= 0:
             return
         weights = self.weights(day)
-        total = weights.sum()
-        if total <= 0:
-            self.unplaced += n
-            return
         available = np.rint(self._residents()).astype(np.int64)
         placed = np.zeros(w.n, dtype=np.int64)
+        left = n
         for _ in range(8):  # a location cannot give more people than live there: redraw the rest
-            placed += rng.multinomial(n, weights / total)
-            short = np.maximum(placed - available, 0)
-            placed -= short
-            n = int(short.sum())
             weights = np.where(placed < available, weights, 0.0)
             total = weights.sum()
-            if n == 0 or total <= 0:
+            if left == 0 or total <= 0:
                 break
-        self.unplaced += n
+            placed += rng.multinomial(left, weights / total)
+            short = np.maximum(placed - available, 0)
+            placed -= short
+            left = int(short.sum())
+        self._report_unplaced(day, left, n)
+        self.placed += int(placed.sum())
         leaving = rng.binomial(placed, rules.leave_probability(w, self.movement))
         staying = placed - leaving
         if staying.any():  # displaced at home: they move on later with the usual leave probability
-            p = self.population.people
-            rows = np.flatnonzero((p.status == Status.RESIDENT) & (p.loc == p.origin))
-            p.count[rows] -= staying[p.loc[rows]]
-            at = np.flatnonzero(staying)
-            self.population.people = People.concat([p, People(loc=at, origin=at,
-                                                status=np.full(len(at), Status.IDP, dtype=np.int64),
-                                                count=staying[at])]).merged()
+            self.population.people = displace_at_home(self.population.people, staying)
         self.today = leaving
+
+    def _report_unplaced(self, day: int, left: int, wanted: int) -> None:
+        if left == 0:
+            return
+        self.unplaced += left
+        on = self.world.intensity > CONFLICT_EPS
+        reason = ("no location in conflict" if not on.any()
+                  else "no residents left in the locations in conflict")
+        self.log.add(day, "unplaced", "", "", {"count": left, "of": wanted, "reason": reason})
 
     def departures(self, people: People, leavers: np.ndarray) -> np.ndarray:
         """``leavers`` with every at-home row replaced by today's placed departures."""
@@ -131,3 +139,24 @@ class DataDrivenSpawner:
         rows = ((people.status == Status.RESIDENT) & (people.loc == people.origin)).nonzero()[0]
         out[rows] = np.minimum(self.today[people.loc[rows]], people.count[rows])
         return out
+
+    def unable_to_leave(self, people: People, stuck: np.ndarray) -> People:
+        """Today's displaced who found every road out closed wait at home as IDPs (the data count
+        them as displaced, and Flee's spawned agents wait where they spawned)."""
+        at_home = (people.status == Status.RESIDENT) & (people.loc == people.origin)
+        by_location = np.bincount(people.loc[at_home], weights=stuck[at_home], minlength=self.world.n)
+        if not by_location.any():
+            return people
+        return displace_at_home(people, by_location.astype(np.int64))
+
+
+def displace_at_home(people: People, counts: np.ndarray) -> People:
+    """``people`` with ``counts[loc]`` residents of each location turned into IDPs where they are."""
+    rows = np.flatnonzero((people.status == Status.RESIDENT) & (people.loc == people.origin))
+    taken = np.minimum(counts[people.loc[rows]], people.count[rows])
+    people.count[rows] -= taken
+    keep = taken > 0
+    at = people.loc[rows[keep]]
+    return People.concat([people, People(loc=at, origin=at.copy(),
+                                         status=np.full(len(at), Status.IDP, dtype=np.int64),
+                                         count=taken[keep])]).merged()

@@ -46,7 +46,7 @@ CALIBRATED: dict[str, float] = {
 }
 CAMP_COLUMNS = ["conflict", "replicate", "day", "date", "camp", "simulated", "observed"]
 SUMMARY_COLUMNS = ["conflict", "mode", "replicates", "days", "camps", "ard", "ard_rescaled",
-                   "total_error", "wall_seconds"]
+                   "total_error", "unplaced", "wall_seconds"]
 
 
 @dataclass
@@ -58,6 +58,7 @@ class Replay:
     observed: np.ndarray  # [days, camps] int64
     wall_seconds: float
     person_days: int  # displaced people alive, summed over days (Flee's agent-days)
+    unplaced: int  # observed newly displaced that no location could give (see sim/core/spawning.py)
 
 
 @dataclass
@@ -126,7 +127,7 @@ def replay(spec: Scenario, seed: int) -> Replay:
     wall = time.perf_counter() - t0
     model.remove_all_agents()
     return Replay(camps, np.array(rows, dtype=np.int64).reshape(spec.days, len(camps)), observed,
-                  wall, int(person_days))
+                  wall, int(person_days), model.unplaced)
 
 
 def conflict_name(path: str | Path) -> str:
@@ -178,6 +179,7 @@ def run_backtest(folders: Sequence[str | Path], replicates: int = 1, mode: str =
         summary.append({"conflict": name, "mode": mode, "replicates": replicates, "days": spec.days,
                         "camps": len(observed_camps(spec)),
                         **{k: float(np.mean([m[k] for m in metrics])) for k in metrics[0]},
+                        "unplaced": float(np.mean([runs[i, r].unplaced for r in range(replicates)])),
                         "wall_seconds": float(np.mean(walls))})
     result = BacktestResult(pd.concat(camp_parts, ignore_index=True)[CAMP_COLUMNS],
                             pd.DataFrame(summary, columns=SUMMARY_COLUMNS))

@@ -53,14 +53,25 @@ class Problem:
         return f"{where}: {self.path}: {self.message}"
 
 
+MAX_SHOWN = 50  # problems spelled out in the message; ``problems`` keeps every one
+
+
 class ScenarioError(Exception):
-    """A scenario could not be loaded; carries every problem found, not only the first."""
+    """A scenario could not be loaded; carries every problem found, not only the first.
+
+    The message lists the first ``MAX_SHOWN`` (in file and line order) and counts the rest, so
+    that a table with thousands of bad rows gives a readable error.
+    """
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in scenario"
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+        lines = [f"{n:,} problem{'s' if n != 1 else ''} in scenario:",
+                 *(f"  {p}" for p in self.problems[:MAX_SHOWN])]
+        if n > MAX_SHOWN:
+            lines.append(f"  ... and {n - MAX_SHOWN:,} more (the first {MAX_SHOWN} are shown; "
+                         "fix these and validate again)")
+        super().__init__("\n".join(lines))
 
 
 @dataclass

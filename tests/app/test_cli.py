@@ -116,6 +116,20 @@ def test_backtest_bad_folder_is_a_message(tmp_path: Path) -> None:
     assert "locations.csv" in result.output and not (tmp_path / "bt").exists()
 
 
+def test_people_the_data_displace_but_nothing_can_give_are_a_warning(tmp_path: Path) -> None:
+    ssudan = FIXTURE.parent / "ssudan_cut"  # the data rise on days 1-4; the first conflict is day 5
+    bt = runner.invoke(app, ["backtest", str(ssudan), "-o", str(tmp_path / "bt")])
+    assert bt.exit_code == 0, bt.output
+    assert "warning: ssudan_cut: 58,425 people" in bt.output
+    import_flee = runner.invoke(app, ["import-flee", str(ssudan), "-o", str(tmp_path / "ssudan.yaml")])
+    assert import_flee.exit_code == 0, import_flee.output
+    run = runner.invoke(app, ["run", str(tmp_path / "ssudan.yaml"), "-o", str(tmp_path / "run"),
+                              "--quiet"])
+    assert run.exit_code == 0, run.output
+    assert "warning: 58,425 people" in run.output
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["unplaced"] == 58425
+
+
 def test_import_flee_writes_a_valid_scenario(tmp_path: Path) -> None:
     target = tmp_path / "mali.yaml"
     result = runner.invoke(app, ["import-flee", str(FIXTURE), "-o", str(target)])

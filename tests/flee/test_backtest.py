@@ -11,9 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.backtest_plots import plot_backtest_dir, save_backtest_plots
-from sim.core.cohorts import Status
 from sim.core.observed import Observed
-from sim.core.spawning import daily_new
 from sim.flee.ard import scores
 from sim.flee.backtest import (
     CALIBRATED,
@@ -24,7 +22,6 @@ from sim.flee.backtest import (
     run_backtest,
 )
 from sim.flee.convert import import_flee
-from sim.model import DisplacementModel
 from sim.scenario.errors import ScenarioError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "flee"
@@ -88,39 +85,6 @@ def test_replicates_differ_and_seeds_repeat() -> None:
     a, b, c = replay(spec, 0), replay(spec, 1), replay(spec, 0)
     assert np.array_equal(a.simulated, c.simulated)
     assert not np.array_equal(a.simulated, b.simulated)
-
-
-def test_data_driven_displaces_exactly_the_observed_rise() -> None:
-    spec = load_conflict(MALI)
-    model = DisplacementModel(spec)
-    start = model.total_people()
-    displaced0 = sum(loc.displaced for loc in spec.world.locations)
-    while model.running:
-        model.step()
-    assert model.total_people() == start  # nobody created or lost
-    obs = Observed.from_spec(spec.observed, spec.start_date, spec.days)
-    cube = model.population.cube
-    displaced = int(cube[:, :, Status.IDP].sum() + cube[:, :, Status.REFUGEE].sum())
-    assert model.spawner.unplaced == 0
-    assert displaced == displaced0 + int(daily_new(obs, "camps").sum())
-
-
-def test_newly_displaced_come_from_conflict_zones_by_population() -> None:
-    spec = load_conflict(MALI)
-    model = DisplacementModel(spec)
-    for _ in range(31):
-        model.step()
-    w = model.world
-    weights = model.spawner.weights(31)
-    on = np.flatnonzero(weights > 0)
-    assert {w.ids[i] for i in on} == {"Menaka", "Gao", "Ansongo"}  # in conflict by day 30
-    # Menaka started on day 1: by day 31 it is in its second 30-day period, still factor 1
-    menaka = w.index["Menaka"]
-    assert weights[menaka] == w.population0[menaka] * 1.0 * 1.0
-    # flows.csv: every flight of the run starts at a location in conflict
-    model.run_for(5)
-    flows = model.recorder.flows_table()
-    assert set(flows.loc[flows["kind"] == "flight", "from_location"]) <= {"Menaka", "Gao", "Ansongo"}
 
 
 def test_conflict_driven_mode_predicts_the_total() -> None:

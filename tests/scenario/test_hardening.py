@@ -12,7 +12,7 @@ import pytest
 from sim.loading import load_scenario, load_scenario_text
 from sim.model import DisplacementModel
 from sim.scenario import Scenario, parse_scenario
-from sim.scenario.errors import ScenarioError, SourceMap
+from sim.scenario.errors import MAX_SHOWN, ScenarioError, SourceMap
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = (ROOT / "scenarios" / "toy.yaml").read_text(encoding="utf-8")
@@ -91,6 +91,17 @@ def test_an_oversized_csv_cell_is_refused(tmp_path: Path, size: int) -> None:
     path = write_world(tmp_path, PLACES.replace("home,XAR,town", f"home,XAR,{'x' * size}", 1))
     [p] = refused(path).problems
     assert p.file.endswith("places.csv") and p.line == 2 and "10,000 characters" in p.message
+
+
+def test_thousands_of_bad_rows_give_a_short_message_and_keep_every_problem(tmp_path: Path) -> None:
+    bad_rows = "".join(f"x{i},XAR,town,many,0,1\n" for i in range(3000))
+    error = refused(write_world(tmp_path, PLACES + bad_rows))
+    assert len(error.problems) >= 3000
+    lines = str(error).splitlines()
+    assert len(lines) == 1 + MAX_SHOWN + 1
+    assert lines[0] == f"{len(error.problems):,} problems in scenario:"
+    assert lines[-1].startswith(f"  ... and {len(error.problems) - MAX_SHOWN:,} more")
+    assert lines[1].startswith(f"  {error.problems[0].file}:")
 
 
 def test_a_csv_with_an_unclosed_quote_is_a_located_problem(tmp_path: Path) -> None:
