@@ -322,14 +322,7 @@ def backtest(
         check_target(output, force, BACKTEST)
     except OutputError as exc:
         raise _fail(f"error: {exc}") from None
-    # What a shell glob over the conflicts also matches (README.md, _settings/) is skipped, loudly;
-    # a path that does not exist is still an error.
-    skipped = [f for f in folders if f.exists() and not (f / "input_csv").is_dir()]
-    for folder in skipped:
-        err.print(f"skipped {folder}: no input_csv/ folder, so not a Flee conflict", markup=False)
-    folders = [f for f in folders if f not in skipped]
-    if not folders:
-        raise _fail("error: no Flee conflict folders to backtest")
+    folders = _conflict_folders(folders, "backtest")
     total = len(folders) * replicates
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=out, disable=not out.is_terminal) as bar:
@@ -373,6 +366,19 @@ def backtest(
     out.print(f"Outputs: {output}/", markup=False)
 
 
+def _conflict_folders(paths: list[Path], verb: str) -> list[Path]:
+    """``paths`` without what a shell glob over the conflicts also matches (README.md,
+    _settings/), skipped loudly; a path that does not exist is still an error."""
+    skipped = [f for f in paths if f.exists() and f.suffix not in (".yaml", ".yml")
+               and not (f / "input_csv").is_dir()]
+    for folder in skipped:
+        err.print(f"skipped {folder}: no input_csv/ folder, so not a Flee conflict", markup=False)
+    kept = [f for f in paths if f not in skipped]
+    if not kept:
+        raise _fail(f"error: no Flee conflict folders to {verb}")
+    return kept
+
+
 @app.command()
 def calibrate(
     folders: Annotated[list[Path], typer.Argument(help="Flee conflict folders.")],
@@ -392,6 +398,7 @@ def calibrate(
     if mode not in TARGETS or cv not in ("none", "loo"):
         raise _fail(f"error: --mode {mode!r} / --cv {cv!r}: expected data_driven or conflict_driven, "
                     "and none or loo")
+    folders = _conflict_folders(folders, "calibrate")
     try:
         check_target(output, force, CALIBRATION)
         names = [conflict_name(f) for f in folders]
@@ -400,7 +407,7 @@ def calibrate(
         raise _fail(f"error: {exc}" if isinstance(exc, OutputError) else str(exc)) from None
     with executor(jobs, scheduler) as pool:
         fitted = fit(specs, mode, budget, pool=pool)
-        table = (leave_one_out(names, specs, mode, budget, pool=pool,
+        table = (leave_one_out(names, specs, mode, budget, pool=pool, fitted_on_all=fitted,
                                on_fold=lambda name: err.print(f"left out {name}: done", markup=False))
                  if cv == "loo" else None)
 

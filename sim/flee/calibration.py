@@ -92,11 +92,13 @@ def fit(specs: Sequence[Scenario], mode: str, budget: int = 40, seed: int = 0,
 
 def leave_one_out(names: Sequence[str], specs: Sequence[Scenario], mode: str, budget: int = 40,
                   seed: int = 0, pool: Executor | None = None,
+                  fitted_on_all: dict[str, float] | None = None,
                   on_fold: Callable[[str], None] | None = None) -> pd.DataFrame:
     """For each conflict: its error with the values fitted on all conflicts (in sample) and with
-    the values fitted on the others (out of sample), and those values."""
+    the values fitted on the others (out of sample), and those values. ``fitted_on_all``: the
+    in-sample fit when the caller already has it (it is fitted here otherwise)."""
     metric, _ = TARGETS[mode]
-    everything = fit(specs, mode, budget, seed, pool)
+    everything = fitted_on_all if fitted_on_all is not None else fit(specs, mode, budget, seed, pool)
     inside = _evaluate(specs, [f"{p}={v!r}" for p, v in everything.items()], metric, seed, pool)
     rows = []
     for i, name in enumerate(names):

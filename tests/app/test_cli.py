@@ -109,6 +109,17 @@ def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "rules must be one of" in bad.output
 
 
+def test_calibrate_skips_what_a_glob_also_matches_and_writes_its_tables(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# notes")
+    out = tmp_path / "cal"
+    result = runner.invoke(app, ["calibrate", str(FIXTURE), str(tmp_path / "README.md"), "--mode",
+                                 "conflict_driven", "--cv", "none", "--budget", "4", "--jobs", "1",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.output and "README.md" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["calibration.csv", "manifest.json"]
+
+
 def test_backtest_bad_folder_is_a_message(tmp_path: Path) -> None:
     (tmp_path / "broken" / "input_csv").mkdir(parents=True)
     result = runner.invoke(app, ["backtest", str(tmp_path / "broken"), "-o", str(tmp_path / "bt")])
