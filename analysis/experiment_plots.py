@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -43,20 +44,27 @@ def compare_figure(table: pd.DataFrame, metrics: pd.DataFrame, states: pd.DataFr
     diffs.set_title(title or "Paired comparison", fontsize=10)
     for ax, (column, label) in zip(bottom.subplots(1, 2), (("refugees_hosted", "refugees hosted, all states"),
                                                             ("idps", "IDPs, all states")), strict=True):
-        total = states.groupby(["variant", "replicate", "date"], observed=True)[column].sum()
-        for arm, colour in ARMS.items():
-            if arm not in total.index.get_level_values("variant"):
-                continue
-            per_day = total.xs(arm, level="variant").unstack("replicate")
-            q = per_day.quantile([0.05, 0.5, 0.95], axis=1).T
-            ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.2, lw=0)
-            ax.plot(q.index, q[0.5], color=colour, label=f"{arm} (median, 5-95%)")
+        arm_bands(ax, states, column)
         ax.set_title(label, fontsize=9)
-        ax.yaxis.set_major_formatter(THOUSANDS)
-        ax.tick_params(labelsize=7)
-        ax.tick_params(axis="x", rotation=30)
-        ax.legend(fontsize=7, loc="upper left")
     return fig
+
+
+def arm_bands(ax: Axes, states: pd.DataFrame, column: str, state: str | None = None) -> None:
+    """One column of states.csv over time in each arm (of one state, or summed over every
+    state): the median over replicates and the 5-95% band."""
+    rows = states if state is None else states[states["state"] == state]
+    total = rows.groupby(["variant", "replicate", "date"], observed=True)[column].sum()
+    for arm, colour in ARMS.items():
+        if arm not in total.index.get_level_values("variant"):
+            continue
+        per_day = total.xs(arm, level="variant").unstack("replicate")
+        q = per_day.quantile([0.05, 0.5, 0.95], axis=1).T
+        ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.2, lw=0)
+        ax.plot(q.index, q[0.5], color=colour, label=f"{arm} (median, 5-95%)")
+    ax.yaxis.set_major_formatter(THOUSANDS)
+    ax.tick_params(labelsize=7)
+    ax.tick_params(axis="x", rotation=30)
+    ax.legend(fontsize=7, loc="upper left")
 
 
 def sensitivity_figure(indices: pd.DataFrame, title: str = "") -> Figure:

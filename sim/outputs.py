@@ -23,6 +23,7 @@ DEFAULT_ROOT = Path("runs")
 RUN = "allysim run"
 BACKTEST = "allysim backtest"
 CALIBRATION = "allysim calibration"
+CLAIMS = "allysim claims"
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)$")
 
 

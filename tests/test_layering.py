@@ -73,7 +73,8 @@ def test_the_scenario_contract_loads_no_other_sub_package() -> None:
 # The command line defers loading what only some commands need (pyplot, Solara) so that every
 # command starts quickly; nowhere else may an import sit inside a function.
 DEFERRED = {"sim/app/cli.py": {"matplotlib", "matplotlib.pyplot", "analysis", "analysis.plots",
-                               "analysis.backtest_plots", "sim.app.dashboard.serve"},
+                               "analysis.backtest_plots", "analysis.claims_report",
+                               "sim.app.dashboard.serve"},
             # only users of a Dask cluster need distributed loaded (it takes a second)
             "sim/experiments/executors.py": {"distributed"}}
 

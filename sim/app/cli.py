@@ -16,6 +16,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -26,8 +27,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sim.app.runner import RunResult, run_to_directory
+from sim.app.runner import RunResult, package_version, run_to_directory
 from sim.app.signals import sigterm_as_interrupt
+from sim.experiments.claims import CLAIMS_FOLDER, DEFAULT_REPLICATES, claim_files
+from sim.experiments.claims import claims as run_claims
 from sim.experiments.comparisons import arms, comparison_table
 from sim.experiments.ensembles import (
     DEFAULT_TABLES,
@@ -47,7 +50,15 @@ from sim.flee.backtest import conflict_name, load_conflict, run_backtest, write_
 from sim.flee.calibration import TARGETS, fit, leave_one_out
 from sim.flee.convert import import_flee
 from sim.loading import load_scenario
-from sim.outputs import BACKTEST, CALIBRATION, OutputError, check_target, write_atomically, write_json
+from sim.outputs import (
+    BACKTEST,
+    CALIBRATION,
+    CLAIMS,
+    OutputError,
+    check_target,
+    write_atomically,
+    write_json,
+)
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario.field_docs import markdown as field_reference
 
@@ -552,6 +563,68 @@ def compare(
     out.print(shown)
     out.print(f"Wall time: {result.wall_seconds:.1f} s  ·  outputs: {out_dir}/ (compare.csv, compare.png)",
               markup=False)
+
+
+@app.command()
+def claims(
+    names: Annotated[list[str] | None, typer.Argument(help="Claims to run (file names without .yaml; "
+                     "default: every claim in --claims).")] = None,
+    replicates: Annotated[int, typer.Option(min=2, help="Paired seeds per claim, the same in both "
+                          "arms.")] = DEFAULT_REPLICATES,
+    folder: Annotated[Path, typer.Option("--claims", help="The folder of claim files.")] = CLAIMS_FOLDER,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory for claims.csv, report.md "
+                      "and figures/.")] = Path("runs/claims"),
+    check: Annotated[bool, typer.Option(help="Exit 1 if a verdict differs from the one recorded in "
+                     "its claim file.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing claims directory.")] = False,
+) -> None:
+    """Test the articles' claims: each as baseline vs variant on common seeds, with a verdict."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no window
+    from analysis.claims_report import write_claims_report
+
+    try:
+        check_target(output, force, CLAIMS)
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
+            task = bar.add_task("claims", total=len(names) if names else len(claim_files(folder)))
+            result = run_claims(names or [], folder=folder, replicates=replicates, jobs=jobs,
+                                scheduler=scheduler,
+                                on_claim=lambda claim, rows: bar.update(task, advance=1,
+                                                                        description=claim.name))
+    except (*_experiment_errors(), OutputError, ValueError) as exc:
+        raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
+
+    def write(tmp: Path) -> None:
+        result.table.to_csv(tmp / "claims.csv", index=False, float_format="%.6g")
+        write_claims_report(result.table, {n: e.tables["states"] for n, e in result.ensembles.items()},
+                            {n: c.spec.show for n, c in result.claims.items()}, tmp)
+        write_json(tmp / "manifest.json", {"kind": CLAIMS, "command": "allysim " + " ".join(sys.argv[1:]),
+                                           "claims": list(result.claims), "replicates": replicates,
+                                           "allysim_version": package_version("allysim")})
+
+    try:
+        write_atomically(output, write)
+    except OutputError as exc:
+        raise _fail(f"error: {exc}") from None
+    shown = Table(title=f"Claims: variant - baseline, {replicates} paired seeds (95% intervals)")
+    for col in ("claim", "metric", "expected", "difference", "95% interval", "verdict"):
+        shown.add_column(col, justify="right" if col in ("difference", "95% interval") else "left")
+    for r in result.table.itertuples():
+        shown.add_row(escape(r.claim), escape(r.metric), r.expected, _number(r.difference),
+                      f"{_number(r.ci_low)} to {_number(r.ci_high)}", r.verdict)
+    out.print(shown)
+    out.print(f"Outputs: {output}/ (claims.csv, report.md, figures/)", markup=False)
+    if check:
+        changed = result.changed()
+        for r in changed.itertuples():
+            err.print(f"changed: {r.claim}: {r.metric}: now {r.verdict}, recorded "
+                      f"{r.recorded or 'nothing'}", markup=False)
+        if len(changed):
+            raise typer.Exit(1)
 
 
 @app.command()

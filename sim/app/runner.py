@@ -114,7 +114,7 @@ def run_to_directory(
             tables[name].to_csv(tmp / f"{name}.csv", index=False)
         write_json(tmp / "manifest.json", {
             "kind": RUN,
-            "allysim_version": _version("allysim"),
+            "allysim_version": package_version("allysim"),
             "scenario": {"name": spec.name, "path": str(path), "sha256": sha256_of(path),
                          "resolved_sha256": sha256_of(resolved), "overrides": list(overrides)},
             "seed": spec.seed,
@@ -123,7 +123,7 @@ def run_to_directory(
             "command": command if command is not None else " ".join(sys.argv),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "packages": {p: _version(p) for p in PACKAGES},
+            "packages": {p: package_version(p) for p in PACKAGES},
             "started": started.isoformat(timespec="seconds"),
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "wall_seconds": round(wall, 3),
@@ -146,7 +146,7 @@ def _dump_yaml(spec: Scenario, path: Path) -> None:
         yaml.dump(spec.resolved(), fh)
 
 
-def _version(package: str) -> str:
+def package_version(package: str) -> str:
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:

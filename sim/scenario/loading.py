@@ -228,7 +228,7 @@ def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
     if problems:
         raise ScenarioError(problems)
     try:
-        scenario = Scenario.model_validate(_plain(data))
+        scenario = Scenario.model_validate(plain_data(data))
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, source, Scenario)) from None
     problems = [source.problem(p, msg) for p, msg in check_references(scenario)]
@@ -275,12 +275,12 @@ def _takes_allow_outside(function: Callable[..., Any]) -> bool:
     return any(p.name == "allow_outside" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
-def _plain(node: Any) -> Any:
+def plain_data(node: Any) -> Any:
     """ruamel's commented containers as plain dicts and lists (pydantic validates those)."""
     if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain_data(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain_data(v) for v in node]
     return node
 
 
@@ -292,7 +292,7 @@ def _apply_override(data: Any, item: str, source: SourceMap) -> list[Problem]:
     key, raw = item.split("=", 1)
     parts: list[PathPart] = [int(p) if p.isascii() and p.isdigit() else p for p in key.strip().split(".")]
     try:
-        value = _plain(load_yaml(raw, origin)) if raw.strip() else ""
+        value = plain_data(load_yaml(raw, origin)) if raw.strip() else ""
     except ScenarioError as exc:
         return [Problem(origin, None, None, key, p.message) for p in exc.problems]
     node = data
