@@ -1,9 +1,9 @@
 """The claims report: one figure per claim and a Markdown page with the verdict table.
 
 Each figure shows, on top, every metric's mean paired difference (variant - baseline) with its
-95% interval, in percent of the baseline mean, beside the smallest effect of interest on the
-side the claim expects; below, the claim's ``show`` series in both arms (median and 5-95% band
-over replicates).
+95% interval on an axis of its own, in the metric's unit, beside the smallest effect of interest
+on the side the claim expects; below, the claim's ``show`` series in both arms (median and 5-95%
+band over replicates).
 """
 
 from __future__ import annotations
@@ -14,37 +14,44 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from analysis.experiment_plots import arm_bands
+from analysis.experiment_plots import THOUSANDS, arm_bands
 
+SMALL = FuncFormatter(lambda x, _: f"{x:.3g}")
 VERDICT_COLOURS = {"supported": "#2ca02c", "contradicted": "#d62728", "inconclusive": "#7f7f7f"}
 
 
 def claim_figure(rows: pd.DataFrame, states: pd.DataFrame, show: str, title: str = "") -> Figure:
     """The figure of one claim: ``rows`` are its lines of claims.csv, ``states`` the two arms'
-    states table (variant, replicate, date, state, ...), ``show`` a column or ``column[STATE]``."""
+    states table (variant, replicate, date, state, ...), ``show`` a column or ``column[STATE]``.
+
+    Each metric has its own axis in its own unit, so a metric whose baseline is 0 (no returns in
+    the baseline, say) is drawn as clearly as the others."""
     n = len(rows)
-    upper = n * 0.6 + 1.3
-    fig = plt.figure(figsize=(10, upper + 3.4), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=[upper, 3.4])
-    ax = top.subplots()
-    for i, row in enumerate(rows.itertuples()):
-        y = n - 1 - i
-        scale = max(abs(row.baseline_mean), 1e-12) / 100
+    fig = plt.figure(figsize=(10, 1.1 * n + 1.0 + 3.4), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1.1 * n + 1.0, 3.4])
+    axes = top.subplots(n, 1, squeeze=False)[:, 0]
+    for ax, row in zip(axes, rows.itertuples(), strict=True):
         colour = VERDICT_COLOURS[row.verdict]
-        ax.plot([row.ci_low / scale, row.ci_high / scale], [y, y], color=colour, lw=4, zorder=3)
-        ax.plot(row.difference / scale, y, "o", color="white", mec=colour, zorder=4)
-        target = (-1 if row.expected == "decrease" else 1) * row.smallest_effect / scale
-        ax.plot([target, target], [y - 0.3, y + 0.3], color="black", lw=1, ls="--", zorder=2,
-                label="smallest effect of interest" if i == 0 else None)
-        ax.annotate(row.verdict, (1.01, y), xycoords=("axes fraction", "data"), va="center",
-                    fontsize=8, color=colour)
-    ax.axvline(0, color="#444444", lw=0.8)
-    ax.set_yticks(range(n), list(rows["metric"])[::-1], fontsize=8)
-    ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlabel("variant - baseline, % of the baseline mean (mean and paired 95% interval)")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(title, fontsize=10, loc="left")
+        ax.plot([row.ci_low, row.ci_high], [0, 0], color=colour, lw=5, zorder=3,
+                label="mean difference, paired 95% interval")
+        ax.plot(row.difference, 0, "o", color="white", mec=colour, zorder=4)
+        target = (-1 if row.expected == "decrease" else 1) * row.smallest_effect
+        ax.axvline(target, color="black", lw=1, ls="--", label="smallest effect of interest")
+        ax.axvline(0, color="#444444", lw=0.8)
+        low, high = min(row.ci_low, target, 0.0), max(row.ci_high, target, 0.0)
+        pad = 0.08 * (high - low or 1.0)
+        ax.set_xlim(low - pad, high + pad)
+        ax.set_yticks([0], [row.metric], fontsize=8)
+        ax.xaxis.set_major_formatter(THOUSANDS if high - low >= 100 else SMALL)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.annotate(f"{row.verdict} ({row.expected} expected)", (1.01, 0.5),
+                    xycoords="axes fraction", va="center", fontsize=8, color=colour)
+    axes[0].set_title(title, fontsize=10, loc="left")
+    axes[-1].set_xlabel("variant - baseline, in each metric's unit", fontsize=8)
+    axes[0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, 1.9 if n == 1 else 1.6), ncols=2,
+                   frameon=False)
     column, state = _series(show)
     series = bottom.subplots()
     arm_bands(series, states, column, state)

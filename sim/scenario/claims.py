@@ -61,7 +61,7 @@ class Expectation(Strict):
 
 
 class ClaimSpec(Strict):
-    """The ``claim:`` block."""
+    """One article claim as a paired comparison: the only key of a claim file."""
 
     text: Text = Field(description="The claim, as the article makes it (paraphrased if long).")
     source: SourceSpec

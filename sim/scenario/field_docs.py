@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from sim.scenario.claims import ClaimSpec, Expectation, SourceSpec
 from sim.scenario.decisions import (
     AidSpec,
     AllianceSpec,
@@ -65,6 +66,9 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("parameters.displacement", DisplacementParameters),
     ("parameters.returns", ReturnParameters),
     ("parameters.conflict", ConflictParameters),
+    ("claim (claim files in scenarios/claims/, docs/claims.md)", ClaimSpec),
+    ("claim.source", SourceSpec),
+    ("claim.metrics[]", Expectation),
 ]
 
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"  # in a source checkout
