@@ -19,6 +19,8 @@ a time limit and a memory limit. Each outcome is one of:
     .venv/bin/python benchmarks/fuzz.py --count 10000 --jobs 2
     .venv/bin/python benchmarks/fuzz.py --count 300 --seed 1 --kinds alias_bomb,csv_bytes
     .venv/bin/python benchmarks/fuzz.py --count 2000 --save /tmp/fuzz-failures   # keep what failed
+    .venv/bin/python benchmarks/fuzz.py --count 2500 --seed 3 --log fuzz.jsonl    # in batches ...
+    .venv/bin/python benchmarks/fuzz.py --report fuzz.jsonl                      # ... counted together
 
 Mutation kinds (--kinds): delete_key, rename_key, swap_type, extreme_number, parameter (a rule
 parameter set to an extreme value), huge_string, date, list_size (a list emptied or repeated),
@@ -37,6 +39,7 @@ import argparse
 import contextlib
 import copy
 import io
+import json
 import multiprocessing as mp
 import os
 import random
@@ -554,10 +557,10 @@ def _child(m: Mutant, days: int, conn: Any) -> None:
     conn.close()
 
 
-def run_all(mutants: list[Mutant], jobs: int, timeout: float, days: int,
-            progress: bool) -> list[dict[str, Any]]:
+def run_all(mutants: list[Mutant], jobs: int, timeout: float, days: int, progress: bool,
+            on_result: Callable[[int, dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
     """Every mutant in a child process of its own, ``jobs`` at a time, each killed after
-    ``timeout`` seconds."""
+    ``timeout`` seconds; ``on_result(i, result)`` as each one ends."""
     ctx = mp.get_context("fork")
     results: list[dict[str, Any] | None] = [None] * len(mutants)
     running: dict[int, tuple[Any, Any, float]] = {}
@@ -601,6 +604,8 @@ def run_all(mutants: list[Mutant], jobs: int, timeout: float, days: int,
             result.update(kind=mutants[i].kind, base=mutants[i].base,
                           seconds=round(time.monotonic() - started, 2))
             results[i] = result
+            if on_result is not None:
+                on_result(i, result)
             del running[i]
             done += 1
             if progress and done % 100 == 0:
@@ -650,7 +655,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     ap.add_argument("--save", type=Path, default=None,
                     help="write every mutant with a bad outcome to this folder (one subfolder each)")
+    ap.add_argument("--log", type=Path, default=None,
+                    help="append each outcome to this JSON-lines file as it ends (a killed run keeps "
+                         "what it did; batches with different --seed add up)")
+    ap.add_argument("--report", type=Path, nargs="+", default=None, metavar="LOG",
+                    help="print the report of these --log files (run nothing)")
     args = ap.parse_args(argv)
+    if args.report:
+        logged = [json.loads(line) for log in args.report for line in log.read_text().splitlines() if line]
+        print(report(logged, sum(r["seconds"] for r in logged)).replace(" s\n", " s of mutant time\n", 1))
+        return 1 if any(r["outcome"] not in ("ran", "refused") for r in logged) else 0
     kinds = [k for k in args.kinds.split(",") if k]
     unknown = [k for k in kinds if k not in MUTATIONS]
     if unknown:
@@ -660,7 +674,16 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.monotonic()
     mutants = make_mutants(args.count, args.seed, kinds)
-    results = run_all(mutants, max(1, args.jobs), args.timeout, args.days, not args.quiet)
+    log = args.log.open("a", encoding="utf-8") if args.log is not None else None
+
+    def logged(i: int, result: dict[str, Any]) -> None:
+        if log is not None:
+            log.write(json.dumps({"seed": args.seed, "index": i, **result}, default=str) + "\n")
+            log.flush()
+
+    results = run_all(mutants, max(1, args.jobs), args.timeout, args.days, not args.quiet, logged)
+    if log is not None:
+        log.close()
     print(report(results, time.monotonic() - t0))
     bad = [i for i, r in enumerate(results) if r["outcome"] not in ("ran", "refused")]
     if args.save is not None:

@@ -78,6 +78,7 @@ class World:
             for origin, rate in a.asylum_recognition.items():
                 self.recognition[members, self.state_index[origin]] = rate
         np.fill_diagonal(self.recognition, 1.0)
+        np.fill_diagonal(self.allied, False)  # a state is not its own ally: home is never boosted
 
         self.edge_u = np.array([self.index[r.from_] for r in w.routes], dtype=np.int64)
         self.edge_v = np.array([self.index[r.to] for r in w.routes], dtype=np.int64)

@@ -57,3 +57,16 @@ def test_forced_onward_travel_from_calm_towns() -> None:
     mv = default.spec.parameters.movement
     assert np.array_equal(rules.continue_probability(default.world, mv),
                           rules.leave_probability(default.world, mv))
+
+
+def test_alliance_affinity_favours_allied_states_not_home() -> None:
+    data = line_world()
+    data["world"]["states"].append({"id": "XCV"})
+    data["world"]["alliances"] = [{"id": "ALL", "members": ["XAR", "XBM"]}]
+    model = DisplacementModel(build(data))
+    w, mv = model.world, model.spec.parameters.movement
+    score = rules.location_score(w, np.array([0, 2]), np.zeros(w.n), mv)  # movers from XAR and XCV
+    camp, home = w.index["camp"], w.index["home"]
+    assert score[0, camp] == pytest.approx(mv.foreign_weight * mv.alliance_weight * mv.camp_weight)
+    assert score[0, home] == 1.0  # home is home: neither foreign nor allied
+    assert score[1, camp] == pytest.approx(mv.foreign_weight * mv.camp_weight)  # XCV is no member
