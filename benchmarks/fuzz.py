@@ -63,6 +63,8 @@ sys.path.insert(0, str(ROOT))
 
 from ruamel.yaml import YAML  # noqa: E402
 
+from sim.scenario.claims import scenario_files  # noqa: E402
+
 SECRET = "FUZZ-SECRET-3f9a1c"  # the content of a file outside every mutant's folder
 FLEE_FIXTURE = ROOT / "tests" / "fixtures" / "flee" / "mali_cut"
 MEMORY_LIMIT = 4 * 1024**3  # bytes of address space a child may use
@@ -121,7 +123,7 @@ def _safe_yaml() -> YAML:
 
 def load_bases() -> list[Base]:
     bases = []
-    for path in sorted((ROOT / "scenarios").glob("**/*.yaml")):
+    for path in scenario_files(ROOT / "scenarios"):
         text = path.read_text(encoding="utf-8")
         data = _safe_yaml().load(text)
         files = {}

@@ -13,6 +13,7 @@ from sim.agents import CivilianPopulation, Location, State
 from sim.app.runner import OUTPUT_FILES, run_to_directory
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
+from sim.scenario.claims import scenario_files
 from tests.conftest import build, line_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +65,7 @@ def test_model_is_released_after_use() -> None:
     assert ref() is None
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("**/*.yaml")),
+@pytest.mark.parametrize("path", scenario_files(ROOT / "scenarios"),
                          ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_shipped_scenarios_run_and_conserve_people(path: Path) -> None:
     spec = load_scenario(path)

@@ -30,6 +30,7 @@ from sim.scenario.errors import (
 from sim.scenario.fields import Strict
 from sim.scenario.loading import MAX_YAML_BYTES, load_yaml, plain_data, read_text
 
+CLAIMS_DIR = "claims"  # the folder of claim files, inside a folder of scenarios
 Direction = Literal["increase", "decrease"]
 Verdict = Literal["supported", "contradicted", "inconclusive"]
 Article = Literal["000_feb0467f0db10932.txt", "001_1ef7c932b405eb7f.txt", "004_6bdd4abdcfc19a56.txt"]
@@ -148,3 +149,10 @@ def _scenario_file(candidate: Path, root: Path) -> str | None:
     if not resolved.is_file():
         return "is not a scenario file"
     return None
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    """Every scenario file (``*.yaml``) under ``folder``, sorted, without the claim files of its
+    ``claims`` folder (they are not scenarios)."""
+    folder = Path(folder)
+    return sorted(p for p in folder.rglob("*.yaml") if CLAIMS_DIR not in p.relative_to(folder).parts[:-1])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.loading import load_scenario
+from sim.scenario.claims import scenario_files
 from sim.scenario.errors import ScenarioError
 
 GOOD = """\
@@ -141,7 +142,7 @@ def test_overrides_apply_and_are_validated(tmp_path: Path) -> None:
         load_scenario(path, ["parameters.movement.awarenes=2"])
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("**/*.yaml")),
+@pytest.mark.parametrize("path", scenario_files(ROOT / "scenarios"),
                          ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_shipped_scenarios_are_valid(path: Path) -> None:
     load_scenario(path)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sim.scenario.claims import scenario_files
+
 SCENARIO_ENV = "ALLYSIM_SCENARIO"
 """Scenario the page opens with: a path to a YAML file, or the name of one in the scenario folder."""
 SCENARIO_DIR_ENV = "ALLYSIM_SCENARIO_DIR"
@@ -37,7 +39,7 @@ def scenario_choices(folder: Path | None = None) -> list[str]:
     if not folder.is_dir():
         return []
     inside = folder.resolve()
-    return sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.yaml")
+    return sorted(p.relative_to(folder).with_suffix("").as_posix() for p in scenario_files(folder)
                   if p.is_file() and p.resolve().is_relative_to(inside))
 
 

@@ -19,6 +19,7 @@ SECRET_YAML = f"{SECRET}: hunter2\n"
 def test_scenario_picker_lists_subfolders(monkeypatch: pytest.MonkeyPatch) -> None:
     choices = picker.scenario_choices(ROOT / "scenarios")
     assert {"toy", "mechanisms/intervention", "mechanisms/burden-sharing"} <= set(choices)
+    assert not any(c.startswith("claims/") for c in choices)  # claim files are not scenarios
     monkeypatch.setenv(picker.SCENARIO_DIR_ENV, str(ROOT / "scenarios"))
     assert picker.resolve_scenario("mechanisms/intervention") == INTERVENTION
     monkeypatch.setenv(picker.SCENARIO_ENV, str(INTERVENTION))
