@@ -220,6 +220,12 @@ def _crossings_into(o: Outcome, state: str) -> float:
     return o.flow_total("crossing", to_state=state)
 
 
+@_m("economic_moves_into", "state", "people", "Residents who moved into STATE under an alliance's "
+    "free movement over the run (economic migration).")
+def _economic_into(o: Outcome, state: str) -> float:
+    return o.flow_total("economic", to_state=state)
+
+
 @_m("onsets", "state", "conflicts", "Conflicts that broke out by themselves in STATE.")
 def _onsets(o: Outcome, state: str) -> float:
     events = o.tables["events"]

@@ -48,6 +48,18 @@ def test_values_match_the_tables(toy) -> None:
     assert value("displaced_days", model, outcome) > 0
 
 
+def test_economic_moves_count_free_movement_into_a_state() -> None:
+    spec = sim.load_scenario(ROOT / "scenarios" / "mechanisms" / "free-movement.yaml", ["days=40"])
+    model = sim.DisplacementModel(spec)
+    while model.running:
+        model.step()
+    outcome = Outcome(model.recorder.tables(), spec.start_date, spec.days)
+    flows = outcome.tables["flows"]
+    economic = flows[(flows["kind"] == "economic") & (flows["to_state"] == "MEM")]["count"].sum()
+    assert value("economic_moves_into[MEM]", model, outcome) == economic > 0
+    assert value("economic_moves_into[ORI]", model, outcome) == 0
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("peak_refugee_hosted[XBM]", "did you mean 'peak_refugees_hosted'"),
     ("peak_refugees_hosted[XBN]", "unknown state 'XBN' (did you mean 'XBM'?)"),
