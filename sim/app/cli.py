@@ -377,6 +377,27 @@ def backtest(
     out.print(f"Outputs: {output}/", markup=False)
 
 
+def _calibration_progress(path: Path, plan: dict, resume: bool) -> dict:
+    """The fits an interrupted calibration recorded (``{"all": values, "folds": {conflict: row}}``),
+    or nothing; ValueError if there is a record and no --resume, or a record of another plan."""
+    if not path.exists():
+        return {}
+    if not resume:
+        raise ValueError(f"{path} records an unfinished calibration: --resume continues it (or "
+                         "delete the file to start again)")
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not lines or lines[0].get("plan") != plan:
+        raise ValueError(f"{path} records a calibration with other folders, mode, budget or --cv; "
+                         "--resume needs the same ones")
+    kept: dict = {"folds": {}}
+    for entry in lines[1:]:
+        if "all" in entry:
+            kept["all"] = entry["all"]
+        elif "fold" in entry:
+            kept["folds"][entry["fold"]["conflict"]] = entry["fold"]
+    return kept
+
+
 def _conflict_folders(paths: list[Path], verb: str) -> list[Path]:
     """``paths`` without what a shell glob over the conflicts also matches (README.md,
     _settings/), skipped loudly; a path that does not exist is still an error."""
@@ -404,8 +425,13 @@ def calibrate(
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory for calibration.csv "
                       "(and cv.csv).")] = Path("runs/calibration"),
     force: Annotated[bool, typer.Option(help="Replace an existing calibration directory.")] = False,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted calibration into -o: the fits "
+                      "recorded in <output>.progress.jsonl are kept.")] = False,
 ) -> None:
-    """Fit the rule values shared by every conflict, in sample and leave-one-out (docs/flee.md)."""
+    """Fit the rule values shared by every conflict, in sample and leave-one-out (docs/flee.md).
+
+    Each finished fit is recorded in <output>.progress.jsonl as it ends, so that an interrupted
+    calibration loses nothing: --resume continues it."""
     if mode not in TARGETS or cv not in ("none", "loo"):
         raise _fail(f"error: --mode {mode!r} / --cv {cv!r}: expected data_driven or conflict_driven, "
                     "and none or loo")
@@ -416,10 +442,31 @@ def calibrate(
         specs = [load_conflict(f, mode, rules="folder") for f in folders]
     except (OutputError, ScenarioError) as exc:
         raise _fail(f"error: {exc}" if isinstance(exc, OutputError) else str(exc)) from None
+    progress = output.parent / f"{output.name}.progress.jsonl"
+    plan = {"mode": mode, "budget": budget, "cv": cv, "folders": [str(f.resolve()) for f in folders]}
+    try:
+        kept = _calibration_progress(progress, plan, resume)
+    except ValueError as exc:
+        raise _fail(f"error: {exc}") from None
+
+    def record(entry: dict) -> None:
+        with progress.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    if not kept:
+        record({"plan": plan})
     with executor(jobs, scheduler) as pool:
-        fitted = fit(specs, mode, budget, pool=pool)
+        fitted = kept.get("all")
+        if fitted is None:
+            fitted = fit(specs, mode, budget, pool=pool)
+            record({"all": fitted})
+
+        def fold_done(row: dict) -> None:
+            record({"fold": row})
+            err.print(f"left out {row['conflict']}: done", markup=False)
+
         table = (leave_one_out(names, specs, mode, budget, pool=pool, fitted_on_all=fitted,
-                               on_fold=lambda name: err.print(f"left out {name}: done", markup=False))
+                               done=kept.get("folds"), on_fold=fold_done)
                  if cv == "loo" else None)
 
     def write(tmp: Path) -> None:
@@ -432,6 +479,7 @@ def calibrate(
                                            "folders": [str(f) for f in folders]})
 
     write_atomically(output, write)
+    progress.unlink()
     shown = Table(title=f"calibrated on all {len(folders)} folders ({mode})")
     shown.add_column("parameter")
     shown.add_column("value", justify="right")

@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -93,15 +94,20 @@ def fit(specs: Sequence[Scenario], mode: str, budget: int = 40, seed: int = 0,
 def leave_one_out(names: Sequence[str], specs: Sequence[Scenario], mode: str, budget: int = 40,
                   seed: int = 0, pool: Executor | None = None,
                   fitted_on_all: dict[str, float] | None = None,
-                  on_fold: Callable[[str], None] | None = None) -> pd.DataFrame:
+                  done: dict[str, dict[str, Any]] | None = None,
+                  on_fold: Callable[[dict[str, Any]], None] | None = None) -> pd.DataFrame:
     """For each conflict: its error with the values fitted on all conflicts (in sample) and with
     the values fitted on the others (out of sample), and those values. ``fitted_on_all``: the
-    in-sample fit when the caller already has it (it is fitted here otherwise)."""
+    in-sample fit when the caller already has it (it is fitted here otherwise); ``done``: rows
+    of folds already finished (by conflict), kept as they are; ``on_fold(row)`` after each fold."""
     metric, _ = TARGETS[mode]
     everything = fitted_on_all if fitted_on_all is not None else fit(specs, mode, budget, seed, pool)
     inside = _evaluate(specs, [f"{p}={v!r}" for p, v in everything.items()], metric, seed, pool)
     rows = []
     for i, name in enumerate(names):
+        if done and name in done:
+            rows.append(done[name])
+            continue
         others = [s for k, s in enumerate(specs) if k != i]
         values = fit(others, mode, budget, seed, pool)
         [outside] = _evaluate([specs[i]], [f"{p}={v!r}" for p, v in values.items()], metric, seed, pool)
@@ -109,7 +115,7 @@ def leave_one_out(names: Sequence[str], specs: Sequence[Scenario], mode: str, bu
         rows.append({"conflict": name, "mode": mode, "metric": metric, "in_sample": inside[i],
                      "out_of_sample": outside, **fitted})
         if on_fold is not None:
-            on_fold(name)
+            on_fold(rows[-1])
     table = pd.DataFrame(rows)
     table.attrs["fitted_on_all"] = everything
     return table

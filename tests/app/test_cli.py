@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 from typer.testing import CliRunner
 
 from analysis import load_run
@@ -118,6 +119,30 @@ def test_calibrate_skips_what_a_glob_also_matches_and_writes_its_tables(tmp_path
     assert result.exit_code == 0, result.output
     assert "skipped" in result.output and "README.md" in result.output
     assert sorted(p.name for p in out.iterdir()) == ["calibration.csv", "manifest.json"]
+
+
+def test_an_interrupted_calibration_resumes_from_its_recorded_fits(tmp_path: Path) -> None:
+    ssudan = FIXTURE.parent / "ssudan_cut"
+    out = tmp_path / "cal"
+    progress = tmp_path / "cal.progress.jsonl"
+    plan = {"mode": "conflict_driven", "budget": 4, "cv": "loo",
+            "folders": [str(FIXTURE.resolve()), str(ssudan.resolve())]}
+    recorded = {"conflict": "mali_cut", "mode": "conflict_driven", "metric": "total_error",
+                "in_sample": 0.5, "out_of_sample": 123.0, "fit:flee_rate": 0.01, "fit:intensity_power": 1.0}
+    fitted = {"parameters.displacement.flee_rate": 0.01, "parameters.displacement.intensity_power": 1.0}
+    entries = [{"plan": plan}, {"all": fitted}, {"fold": recorded}]
+    progress.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    args = ["calibrate", str(FIXTURE), str(ssudan), "--mode", "conflict_driven", "--budget", "4",
+            "--jobs", "1", "-o", str(out)]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1 and "--resume continues it" in refused.output and not out.exists()
+    other = runner.invoke(app, [*args[:-4], "--budget", "5", "--jobs", "1", "-o", str(out), "--resume"])
+    assert other.exit_code == 1 and "other folders, mode, budget" in other.output
+    resumed = runner.invoke(app, [*args, "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    cv = pd.read_csv(out / "cv.csv").set_index("conflict")
+    assert cv.at["mali_cut", "out_of_sample"] == 123.0  # kept, not fitted again
+    assert cv.at["ssudan_cut", "out_of_sample"] != 123.0 and not progress.exists()
 
 
 def test_backtest_bad_folder_is_a_message(tmp_path: Path) -> None:
