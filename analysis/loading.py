@@ -50,17 +50,21 @@ class Run:
 
 
 def load_run(path: str | Path) -> Run:
-    """Read every table of a run directory with documented dtypes and parsed dates."""
+    """Read every table of a run directory (CSV or Parquet) with documented dtypes and parsed
+    dates (a missing date is NaT)."""
     path = Path(path)
     manifest_file = path / "manifest.json"
     if not manifest_file.is_file():
         raise FileNotFoundError(f"{path} is not an allysim run directory (no manifest.json)")
-    tables = {name: _read(path / f"{name}.csv", dtypes) for name, dtypes in DTYPES.items()}
+    tables = {name: _read(path, name, dtypes) for name, dtypes in DTYPES.items()}
     return Run(path=path, manifest=json.loads(manifest_file.read_text(encoding="utf-8")), **tables)
 
 
-def _read(file: Path, dtypes: dict[str, str]) -> pd.DataFrame:
-    df = pd.read_csv(file, dtype=dtypes, keep_default_na=False, na_values={"capacity": [""]})
+def _read(folder: Path, name: str, dtypes: dict[str, str]) -> pd.DataFrame:
+    if (folder / f"{name}.parquet").is_file():
+        return _parse_dates(pd.read_parquet(folder / f"{name}.parquet").astype(dtypes))
+    df = pd.read_csv(folder / f"{name}.csv", dtype=dtypes, keep_default_na=False,
+                     na_values={"capacity": [""]})
     return _parse_dates(df)
 
 
@@ -70,6 +74,8 @@ def typed_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def _parse_dates(df: pd.DataFrame) -> pd.DataFrame:
-    if "date" in df.columns:
-        df["date"] = pd.to_datetime(df["date"].astype(str), format="%Y-%m-%d")
+    """Every date column (``date``, ``*_date``) as datetime64; an empty date is NaT."""
+    for column in [c for c in df.columns if c == "date" or c.endswith("_date")]:
+        text = df[column].astype("string").replace("", pd.NA)
+        df[column] = pd.to_datetime(text, format="%Y-%m-%d")
     return df

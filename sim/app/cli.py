@@ -27,7 +27,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sim.app.runner import RunResult, package_version, run_to_directory
+from sim.app.runner import TABLE_FORMATS, RunResult, package_version, run_to_directory
 from sim.app.signals import sigterm_as_interrupt
 from sim.experiments.claims import CLAIMS_FOLDER, DEFAULT_REPLICATES, claim_files
 from sim.experiments.claims import claims as run_claims
@@ -121,13 +121,17 @@ def run(
     plot_: Annotated[bool, typer.Option("--plot", help="Also draw the standard figures into "
                      "<run dir>/plots.")] = False,
     allow_outside_files: OutsideOption = False,
+    table_format: Annotated[str, typer.Option("--format", help="Table files: csv or parquet (the same "
+                            "tables and columns; analysis.load_run reads either).")] = "csv",
 ) -> None:
-    """Simulate a scenario and write its outputs (CSVs and manifest.json) to a run directory."""
+    """Simulate a scenario and write its outputs (tables and manifest.json) to a run directory."""
     command = "allysim " + " ".join(sys.argv[1:])
+    if table_format not in TABLE_FORMATS:
+        raise _fail(f"error: --format {table_format!r}: expected one of {', '.join(TABLE_FORMATS)}", 2)
     try:
         with sigterm_as_interrupt():
             result = _run_with_progress(scenario, output, seed, days, set_ or [], force, quiet, command,
-                                        allow_outside_files)
+                                        allow_outside_files, table_format)
     except ScenarioError as exc:
         raise _fail(str(exc)) from None
     except OutputError as exc:
@@ -151,13 +155,14 @@ def run(
 
 def _run_with_progress(scenario: Path, output: Path | None, seed: int | None, days: int | None,
                        overrides: list[str], force: bool, quiet: bool, command: str,
-                       allow_outside: bool) -> RunResult:
+                       allow_outside: bool, table_format: str) -> RunResult:
     """One run to its directory, with a progress bar on a terminal."""
     if quiet or not out.is_terminal:
         if not quiet:
             out.print(f"Running {scenario} ...")
         return run_to_directory(scenario, output, seed=seed, days=days, overrides=overrides, force=force,
-                                command=command, allow_outside=allow_outside)
+                                command=command, allow_outside=allow_outside,
+                                table_format=table_format)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("days"), TimeElapsedColumn(), console=out) as bar:
         task = bar.add_task(scenario.stem, total=None)
@@ -166,7 +171,8 @@ def _run_with_progress(scenario: Path, output: Path | None, seed: int | None, da
             bar.update(task, completed=day + 1, total=total)
 
         return run_to_directory(scenario, output, seed=seed, days=days, overrides=overrides, force=force,
-                                on_day=on_day, command=command, allow_outside=allow_outside)
+                                on_day=on_day, command=command, allow_outside=allow_outside,
+                                table_format=table_format)
 
 
 def _print_summary(result: RunResult) -> None:

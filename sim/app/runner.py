@@ -26,6 +26,7 @@ from sim.outputs import RUN, choose_run_dir, sha256_of, write_atomically, write_
 from sim.scenario import Scenario
 
 OUTPUT_FILES = ("stocks", "states", "locations", "flows", "events", "summary")
+TABLE_FORMATS = ("csv", "parquet")
 PACKAGES = ("mesa", "numpy", "pandas", "pydantic", "networkx", "scipy")
 
 
@@ -97,9 +98,13 @@ def run_to_directory(
     on_day: Callable[[int, int], None] | None = None,
     command: str | None = None,
     allow_outside: bool = False,
+    table_format: str = "csv",
 ) -> RunResult:
     """Load, simulate and write one scenario file to a run directory (never half-written);
-    ``allow_outside`` lets the scenario name files outside its folder."""
+    ``allow_outside`` lets the scenario name files outside its folder; ``table_format`` is
+    ``csv`` or ``parquet`` (the same tables and columns)."""
+    if table_format not in TABLE_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(TABLE_FORMATS)}, not {table_format!r}")
     path = Path(path)
     spec = _prepare(path, seed, overrides, days, allow_outside)
     target = choose_run_dir(spec.name, out, force)
@@ -111,7 +116,10 @@ def run_to_directory(
         resolved = tmp / "scenario.yaml"
         _dump_yaml(spec, resolved)
         for name in OUTPUT_FILES:
-            tables[name].to_csv(tmp / f"{name}.csv", index=False)
+            if table_format == "parquet":
+                tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
+            else:
+                tables[name].to_csv(tmp / f"{name}.csv", index=False)
         write_json(tmp / "manifest.json", {
             "kind": RUN,
             "allysim_version": package_version("allysim"),
@@ -129,9 +137,10 @@ def run_to_directory(
             "wall_seconds": round(wall, 3),
             "unplaced": model.unplaced,
             "status": "completed",
+            "format": table_format,
             "rows": {name: len(tables[name]) for name in OUTPUT_FILES},
-            "outputs_sha256": {f"{name}.csv": hashlib.sha256((tmp / f"{name}.csv").read_bytes())
-                               .hexdigest() for name in OUTPUT_FILES},
+            "outputs_sha256": {f"{name}.{table_format}": hashlib.sha256(
+                (tmp / f"{name}.{table_format}").read_bytes()).hexdigest() for name in OUTPUT_FILES},
         })
 
     write_atomically(target, write)

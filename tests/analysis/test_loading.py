@@ -25,9 +25,27 @@ def test_every_documented_column_has_its_dtype(run_dir: Path) -> None:
         table = getattr(run, name)
         assert list(table.columns) == list(pd.read_csv(run_dir / f"{name}.csv", nrows=0).columns)
         for column, dtype in dtypes.items():
-            assert str(table[column].dtype).lower().startswith(dtype.lower()[:3]), (name, column)
+            if column.endswith("_date"):
+                assert pd.api.types.is_datetime64_any_dtype(table[column]), (name, column)
+            else:
+                assert str(table[column].dtype).lower().startswith(dtype.lower()[:3]), (name, column)
         if "date" in table.columns:
             assert pd.api.types.is_datetime64_any_dtype(table["date"])
+
+
+def test_a_parquet_run_loads_as_the_same_tables(run_dir: Path, tmp_path: Path) -> None:
+    parquet = run_to_directory(TOY, tmp_path / "toy", command="t", table_format="parquet").directory
+    assert sorted(p.suffix for p in parquet.iterdir() if p.stem in DTYPES) == [".parquet"] * len(DTYPES)
+    assert load_run(parquet).manifest["format"] == "parquet"
+    for name in DTYPES:
+        pd.testing.assert_frame_equal(getattr(load_run(parquet), name), getattr(load_run(run_dir), name))
+
+
+def test_a_state_that_never_hosts_has_no_peak_date(run_dir: Path) -> None:
+    summary = load_run(run_dir).summary
+    never = summary[summary["peak_refugees_hosted"] == 0]
+    assert len(never) and never["peak_refugees_date"].isna().all()
+    assert summary.loc[summary["peak_refugees_hosted"] > 0, "peak_refugees_date"].notna().all()
 
 
 def test_columns_match_docs(run_dir: Path) -> None:

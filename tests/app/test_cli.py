@@ -91,6 +91,16 @@ def test_the_installed_allysim_command_runs() -> None:
 FIXTURE = ROOT / "tests" / "fixtures" / "flee" / "mali_cut"
 
 
+def test_run_writes_parquet_on_request(tmp_path: Path) -> None:
+    done = runner.invoke(app, ["run", str(TOY), "-o", str(tmp_path / "p"), "--days", "10", "--quiet",
+                               "--format", "parquet"])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "p" / "states.parquet").is_file() and not (tmp_path / "p" / "states.csv").exists()
+    assert load_run(tmp_path / "p").states.day.max() == 9
+    bad = runner.invoke(app, ["run", str(TOY), "-o", str(tmp_path / "x"), "--format", "xml"])
+    assert bad.exit_code == 2 and "csv, parquet" in bad.output and not (tmp_path / "x").exists()
+
+
 def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:
     (tmp_path / "_settings").mkdir()  # what a shell glob over the conflict folders also matches
     (tmp_path / "README.md").write_text("# notes")
