@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 DEFAULT_ROOT = Path("runs")
@@ -141,6 +142,14 @@ def _reason(exc: OSError) -> str:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def package_version(package: str) -> str:
+    """An installed package's version for a manifest ("unknown" when it is not installed)."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -27,7 +27,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sim.app.runner import TABLE_FORMATS, RunResult, package_version, run_to_directory
+from sim.app.runner import TABLE_FORMATS, RunResult, run_to_directory
 from sim.app.signals import sigterm_as_interrupt
 from sim.experiments.claims import CLAIMS_FOLDER, DEFAULT_REPLICATES, claim_files
 from sim.experiments.claims import claims as run_claims
@@ -56,6 +56,7 @@ from sim.outputs import (
     CLAIMS,
     OutputError,
     check_target,
+    package_version,
     write_atomically,
     write_json,
 )

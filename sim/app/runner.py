@@ -14,7 +14,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -22,7 +21,7 @@ from ruamel.yaml import YAML
 from analysis.loading import Run, load_run, typed_tables
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
-from sim.outputs import RUN, choose_run_dir, sha256_of, write_atomically, write_json
+from sim.outputs import RUN, choose_run_dir, package_version, sha256_of, write_atomically, write_json
 from sim.scenario import Scenario
 
 OUTPUT_FILES = ("stocks", "states", "locations", "flows", "events", "summary")
@@ -154,9 +153,3 @@ def _dump_yaml(spec: Scenario, path: Path) -> None:
     with path.open("w", encoding="utf-8") as fh:
         yaml.dump(spec.resolved(), fh)
 
-
-def package_version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "unknown"

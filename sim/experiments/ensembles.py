@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +37,7 @@ from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
 from sim.experiments.replicate import RUN_TABLES, Result, Task, run_replicate
 from sim.loading import load_scenario
-from sim.outputs import remove_leftovers
+from sim.outputs import package_version, remove_leftovers
 from sim.scenario import Scenario
 from sim.scenario.loading import with_overrides
 
@@ -293,17 +292,11 @@ def _read_part(out: Path, key: str) -> dict[str, bytes]:
 
 def _write_manifest(out: Path, plan: Plan, command: str, started: dt.datetime, status: str,
                     wall: float | None = None) -> None:
-    def version(package: str) -> str:
-        try:
-            return metadata.version(package)
-        except metadata.PackageNotFoundError:
-            return "unknown"
-
     reproduce = [f"allysim run {v.scenario} --seed SEED" + "".join(f" --set '{o}'" for o in v.overrides)
                  for v in plan.variants]
     data = {
         "kind": KIND,
-        "allysim_version": version("allysim"),
+        "allysim_version": package_version("allysim"),
         "command": command or " ".join(sys.argv),
         "plan_sha256": plan.fingerprint(),
         "variants": [{**asdict(v), "reproduce": r, "scenario_sha256": _sha256(Path(v.scenario))}
@@ -313,7 +306,7 @@ def _write_manifest(out: Path, plan: Plan, command: str, started: dt.datetime, s
         "metrics": list(plan.metrics),
         "tables": list(plan.tables),
         "python": sys.version.split()[0],
-        "packages": {p: version(p) for p in ("mesa", "numpy", "pandas", "pyarrow", "distributed")},
+        "packages": {p: package_version(p) for p in ("mesa", "numpy", "pandas", "pyarrow", "distributed")},
         "started": started.isoformat(timespec="seconds"),
         "status": status,
     }
