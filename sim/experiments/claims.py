@@ -112,11 +112,10 @@ def _plan(claim: Claim, replicates: int, seed: int | None) -> tuple[Plan, list[S
         raise claim.problem(["metrics", bad, "metric"], str(exc)) from None
 
 
-def run_claim(claim: Claim, replicates: int, pool: Executor,
-              seed: int | None = None) -> tuple[pd.DataFrame, EnsembleResult]:
+def run_claim(claim: Claim, plan: Plan, scenarios: list[Scenario],
+              pool: Executor) -> tuple[pd.DataFrame, EnsembleResult]:
     """One claim's rows of the table and its ensemble (both arms, states table kept)."""
     t0 = time.perf_counter()
-    plan, scenarios = _plan(claim, replicates, seed)
     result = run_plan(plan, scenarios, pool)
     compared = comparison_table(result.metrics)
     seconds = time.perf_counter() - t0
@@ -131,7 +130,7 @@ def run_claim(claim: Claim, replicates: int, pool: Executor,
                      "difference": row.difference, "ci_low": row.ci_low, "ci_high": row.ci_high,
                      "expected": expectation.expect, "smallest_effect": expectation.smallest_effect,
                      "verdict": said, "recorded": expectation.verdict or "", "reason": reason,
-                     "replicates": replicates, "seconds": round(seconds, 1)})
+                     "replicates": len(plan.seeds), "seconds": round(seconds, 1)})
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS), result
 
 
@@ -142,10 +141,10 @@ def claims(names: Sequence[str] = (), *, folder: str | Path = CLAIMS_FOLDER,
     """Run every claim of ``folder`` (or the named ones) and return the verdict table (the Python
     API of ``allysim claims``). Every claim file and metric is checked before anything runs."""
     chosen = read_claims(folder, names)
-    problems = []
+    plans, problems = {}, []
     for claim in chosen:  # every arm's scenario, override and metric checked before any run
         try:
-            _plan(claim, 1, seed)
+            plans[claim.name] = _plan(claim, replicates, seed)
         except ScenarioError as exc:
             problems += exc.problems
     if problems:
@@ -153,7 +152,7 @@ def claims(names: Sequence[str] = (), *, folder: str | Path = CLAIMS_FOLDER,
     tables, ensembles = [], {}
     with executor(jobs, scheduler) as pool:
         for claim in chosen:
-            rows, result = run_claim(claim, replicates, pool, seed)
+            rows, result = run_claim(claim, *plans[claim.name], pool)
             tables.append(rows)
             ensembles[claim.name] = result
             if on_claim is not None:
