@@ -93,7 +93,7 @@ class DataDrivenSpawner:
 
     def _residents(self) -> np.ndarray:
         p = self.population.people
-        home = (p.status == Status.RESIDENT) & (p.loc == p.origin)
+        home = residents_at_home(p)
         return np.bincount(p.loc[home], weights=p.count[home], minlength=self.world.n)
 
     def step(self, day: int) -> None:
@@ -136,23 +136,29 @@ class DataDrivenSpawner:
     def departures(self, people: People, leavers: np.ndarray) -> np.ndarray:
         """``leavers`` with every at-home row replaced by today's placed departures."""
         out = np.where(AT_HOME[people.status], 0, leavers)
-        rows = ((people.status == Status.RESIDENT) & (people.loc == people.origin)).nonzero()[0]
+        rows = residents_at_home(people)
         out[rows] = np.minimum(self.today[people.loc[rows]], people.count[rows])
         return out
 
     def unable_to_leave(self, people: People, stuck: np.ndarray) -> People:
         """Today's displaced who found every road out closed wait at home as IDPs (the data count
         them as displaced, and Flee's spawned agents wait where they spawned)."""
-        at_home = (people.status == Status.RESIDENT) & (people.loc == people.origin)
-        by_location = np.bincount(people.loc[at_home], weights=stuck[at_home], minlength=self.world.n)
+        rows = residents_at_home(people)
+        by_location = np.bincount(people.loc[rows], weights=stuck[rows], minlength=self.world.n)
         if not by_location.any():
             return people
         return displace_at_home(people, by_location.astype(np.int64))
 
 
+def residents_at_home(people: People) -> np.ndarray:
+    """The rows of people who live where they are and were never displaced: the only people the
+    data-driven rule can displace."""
+    return np.flatnonzero((people.status == Status.RESIDENT) & (people.loc == people.origin))
+
+
 def displace_at_home(people: People, counts: np.ndarray) -> People:
     """``people`` with ``counts[loc]`` residents of each location turned into IDPs where they are."""
-    rows = np.flatnonzero((people.status == Status.RESIDENT) & (people.loc == people.origin))
+    rows = residents_at_home(people)
     taken = np.minimum(counts[people.loc[rows]], people.count[rows])
     people.count[rows] -= taken
     keep = taken > 0
