@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from sim.loading import load_scenario
@@ -83,3 +84,16 @@ def decisions(model: DisplacementModel, kind: str) -> list[dict[str, Any]]:
 @pytest.fixture
 def world() -> Callable[..., dict[str, Any]]:
     return line_world
+
+
+def run_conserving(scenario: Scenario, days: int) -> tuple[int, pd.Series]:
+    """Run ``scenario`` for at most ``days`` days, checking every day that nobody is created or
+    lost, in the model and in the stocks table; returns the population and stocks' daily totals."""
+    model = DisplacementModel(scenario.model_copy(update={"days": min(days, scenario.days)}))
+    start = model.total_people()
+    while model.running:
+        model.step()
+        assert model.total_people() == start
+    per_day = model.recorder.tables()["stocks"].groupby("day")["count"].sum()
+    assert (per_day == start).all()
+    return start, per_day

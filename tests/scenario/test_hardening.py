@@ -3,6 +3,7 @@ conserves people; files outside the scenario's folder are never read unless allo
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,9 @@ from typing import Any
 import pytest
 
 from sim.loading import load_scenario, load_scenario_text
-from sim.model import DisplacementModel
 from sim.scenario import Scenario, parse_scenario
 from sim.scenario.errors import MAX_SHOWN, ScenarioError, SourceMap
+from tests.conftest import run_conserving
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = (ROOT / "scenarios" / "toy.yaml").read_text(encoding="utf-8")
@@ -56,14 +57,7 @@ def toy_with(extra: str = "", **replace: str) -> str:
 
 
 def run_conserves(scenario: Scenario, days: int = 5) -> int:
-    model = DisplacementModel(scenario.model_copy(update={"days": min(days, scenario.days)}))
-    start = model.total_people()
-    while model.running:
-        model.step()
-        assert model.total_people() == start
-    per_day = model.recorder.tables()["stocks"].groupby("day")["count"].sum()
-    assert (per_day == start).all()
-    return start
+    return run_conserving(scenario, days)[0]
 
 
 # -- reading files ----------------------------------------------------------------------------
@@ -357,8 +351,6 @@ def flee_world(tmp_path: Path, folder: str) -> Path:
 
 
 def test_a_flee_folder_outside_the_scenario_folder_is_refused(tmp_path: Path) -> None:
-    import shutil
-
     shutil.copytree(FLEE, tmp_path / "mali")
     path = flee_world(tmp_path, "../mali")
     [p] = refused(path).problems
@@ -367,8 +359,6 @@ def test_a_flee_folder_outside_the_scenario_folder_is_refused(tmp_path: Path) ->
 
 
 def test_a_flee_folder_file_linking_outside_is_refused(tmp_path: Path) -> None:
-    import shutil
-
     path = flee_world(tmp_path, "mali")
     shutil.copytree(FLEE, path.parent / "mali")
     shutil.copy(FLEE / "input_csv" / "routes.csv", tmp_path / "routes.csv")
@@ -380,8 +370,6 @@ def test_a_flee_folder_file_linking_outside_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_flee_folder_inside_loads(tmp_path: Path) -> None:
-    import shutil
-
     path = flee_world(tmp_path, "mali")
     shutil.copytree(FLEE, path.parent / "mali")
     run_conserves(load_scenario(path))
