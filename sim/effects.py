@@ -17,7 +17,8 @@ from sim.core.borders import GateKey
 from sim.core.cohorts import Status
 from sim.core.context import Context
 from sim.core.flows import FlowKind
-from sim.core.transfers import reception_location, transfer
+from sim.core.movement import Movement
+from sim.core.transfers import origins_mask, reception_location, send_home, statuses, transfer
 from sim.decisions.intervention import Intervention
 from sim.decisions.negotiations import NegotiationTrack
 from sim.scenario.decisions import ConflictSpec
@@ -29,10 +30,13 @@ from sim.scenario.events import (
     ConflictEvent,
     InterventionEvent,
     NegotiationEvent,
+    ParametersEvent,
+    ReturnEvent,
     RouteEvent,
     ScriptedEvent,
     TransferEvent,
 )
+from sim.scenario.parameters import with_changes
 
 Row = dict[str, Any]
 
@@ -74,6 +78,7 @@ class Stage:
     tracks: list[NegotiationTrack]
     interventions: dict[str, Intervention]  # by alliance id
     conflicts: dict[str, ConflictSpec]  # by conflict id
+    movement: Movement  # holds the rule parameters in force
 
 
 def conflict(e: ConflictEvent, stage: Stage) -> list[Row]:
@@ -151,6 +156,10 @@ def route(e: RouteEvent, stage: Stage) -> list[Row]:
 TRANSFERS = {"relocation": (FlowKind.RELOCATION, Status.RELOCATED),
              "resettlement": (FlowKind.RESETTLEMENT, Status.RESETTLED),
              "evacuation": (FlowKind.EVACUATION, Status.RESETTLED)}
+# Who a programme takes when the event does not say: an airlift also takes the state's own
+# displaced people, so that evacuating a state in conflict is not a silent zero.
+DEFAULT_ELIGIBLE = {"relocation": ["refugee"], "resettlement": ["refugee"],
+                    "evacuation": ["refugee", "idp"]}
 
 
 def programme_transfer(e: TransferEvent, stage: Stage) -> list[Row]:
@@ -158,8 +167,27 @@ def programme_transfer(e: TransferEvent, stage: Stage) -> list[Row]:
     kind, status = TRANSFERS[e.type]
     index = ctx.world.state_index
     to = reception_location(ctx.world, index[e.to], e.reception)
-    moved = transfer(ctx, index[e.from_], to, e.people, kind, status)
+    eligible = e.eligible or DEFAULT_ELIGIBLE[e.type]
+    moved = transfer(ctx, index[e.from_], to, e.people, kind, status, statuses(eligible),
+                     origins_mask(ctx.world, e.origins))
     return [{"actor": e.to, "target": e.from_, "detail": {"people": moved, "asked": e.people}}]
+
+
+def forced_return(e: ReturnEvent, stage: Stage) -> list[Row]:
+    ctx = stage.ctx
+    speed = stage.movement.params.movement.max_move_speed
+    sent = send_home(ctx, ctx.world.state_index[e.from_], e.people, statuses(e.eligible),
+                     origins_mask(ctx.world, e.origins), speed, e.share)
+    asked = {"people": e.people} if e.people is not None else {"share": e.share}
+    return [{"actor": e.from_, "target": ",".join(e.origins or []) or "all",
+             "detail": {"people": sent, **{f"asked_{k}": v for k, v in asked.items()}}}]
+
+
+def parameters(e: ParametersEvent, stage: Stage) -> list[Row]:
+    """New rule parameters from today (checked when the scenario was loaded)."""
+    movement = stage.movement
+    movement.params = with_changes(movement.params, e.set)
+    return [{"actor": "", "target": "", "detail": dict(e.set)}]
 
 
 def negotiation(e: NegotiationEvent, stage: Stage) -> list[Row]:
@@ -180,8 +208,9 @@ def intervention(e: InterventionEvent, stage: Stage) -> list[Row]:
 # their parent's effect.
 EFFECTS: dict[type, Callable[[Any, Stage], list[Row]]] = {
     ConflictEvent: conflict, CeasefireEvent: ceasefire, BorderEvent: border, CampEvent: camp,
-    AidEvent: aid, RouteEvent: route, TransferEvent: programme_transfer, NegotiationEvent: negotiation,
-    InterventionEvent: intervention, RestoreBorders: restore_borders,
+    AidEvent: aid, RouteEvent: route, TransferEvent: programme_transfer, ReturnEvent: forced_return,
+    ParametersEvent: parameters, NegotiationEvent: negotiation, InterventionEvent: intervention,
+    RestoreBorders: restore_borders,
 }
 
 

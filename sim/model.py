@@ -71,7 +71,8 @@ class DisplacementModel(mesa.Model):
                                           self.log)
                         if spec.parameters.displacement.mode == "data_driven" else None)
         self.movement = Movement(w, self.paths, self.borders, spec.parameters, self.population,
-                                 self.flows, self.streams.stream("movement"), self.spawner)
+                                 self.flows, self.streams.stream("movement"), self.spawner,
+                                 forced_returns=any(e.type == "return" for e in spec.events))
         self.alliances = [Alliance(self, a) for a in spec.world.alliances]
         conflicts = {c.id: c for c in spec.world.conflicts}
         self.negotiations = [NegotiationTrack(n, conflicts[n.conflict],
@@ -83,7 +84,7 @@ class DisplacementModel(mesa.Model):
         self.agenda = effects.Agenda(spec.events)
         self.stage = effects.Stage(self.context, self.agenda, self.negotiations,
                                    {a.code: a.intervention for a in self.alliances if a.intervention},
-                                   conflicts)
+                                   conflicts, self.movement)
         self.recorder = Recorder(self.context, self.paths)
         self.datacollector = DataCollector(model_reporters={
             "Refugees": lambda m: m.recorder.totals["refugees"],
@@ -133,7 +134,7 @@ class DisplacementModel(mesa.Model):
         if self.alliances:
             self.agents_by_type[Alliance].shuffle_do("decide")
         if self.spawner is not None:
-            self.spawner.step(day)
+            self.spawner.step(day, self.movement.params.movement)
         self.movement.step(day)
         self.recorder.record(day)
         self.datacollector.collect(self)

@@ -75,6 +75,7 @@ class Movement:
     flows: Flows
     stream: Stream
     spawner: Departures | None = None
+    forced_returns: bool = False  # `return` events send people home even with returns off
 
     def __post_init__(self) -> None:
         self.rng = self.stream.on(0)
@@ -100,7 +101,7 @@ class Movement:
         home (many on Flee folders, where returns are off) without changing any result.
         """
         w = self.world
-        if self.params.returns.enabled:
+        if self.params.returns.enabled or self.forced_returns:
             return np.arange(w.n)
         states, first = np.unique(w.state_of, return_index=True)
         representative = np.zeros(len(w.state_ids), dtype=np.int64)
@@ -134,7 +135,7 @@ class Movement:
             people = self.spawner.unable_to_leave(people, leavers - departed)
         moving, arrived = self._travel(Travellers.concat([pop.travellers, travellers]),
                                        rules.continue_probability(w, mv, leave))
-        if self.params.returns.enabled:
+        if self.params.returns.enabled or len(pop.returning):
             arrived.append(self._advance_returns(Returning.concat([pop.returning, leaving_home])))
         pop.people = People.concat([people, *arrived]).merged()
         pop.travellers = Travellers.concat(moving).merged()

@@ -34,6 +34,7 @@ from sim.core.population import Population
 from sim.core.streams import Stream
 from sim.core.world import World
 from sim.scenario import Scenario
+from sim.scenario.parameters import MovementParameters
 
 CONFLICT_EPS = 1e-6
 AT_HOME = status_mask(Status.RESIDENT, Status.RETURNEE)
@@ -71,7 +72,6 @@ class DataDrivenSpawner:
         self.population = population
         self.stream = stream
         self.log = log
-        self.movement = spec.parameters.movement
         d = spec.parameters.displacement
         self.observed = Observed.from_spec(spec.observed, spec.start_date, spec.days)
         self.new = daily_new(self.observed, d.data_total)
@@ -96,8 +96,9 @@ class DataDrivenSpawner:
         home = residents_at_home(p)
         return np.bincount(p.loc[home], weights=p.count[home], minlength=self.world.n)
 
-    def step(self, day: int) -> None:
-        """Place today's newly displaced; call after the day's events, before movement."""
+    def step(self, day: int, mv: MovementParameters) -> None:
+        """Place today's newly displaced (``mv``: the movement parameters in force today); call
+        after the day's events, before movement."""
         w, rng = self.world, self.stream.on(day)
         self.today = np.zeros(w.n, dtype=np.int64)
         n = int(self.new[day]) if day < len(self.new) else 0
@@ -118,7 +119,7 @@ class DataDrivenSpawner:
             left = int(short.sum())
         self._report_unplaced(day, left, n)
         self.placed += int(placed.sum())
-        leaving = rng.binomial(placed, rules.leave_probability(w, self.movement))
+        leaving = rng.binomial(placed, rules.leave_probability(w, mv))
         staying = placed - leaving
         if staying.any():  # displaced at home: they move on later with the usual leave probability
             self.population.people = displace_at_home(self.population.people, staying)

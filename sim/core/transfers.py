@@ -10,41 +10,103 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.core.cohorts import People, Status, status_mask
+from sim.core.cohorts import People, Returning, Status, status_mask
 from sim.core.context import Context
 from sim.core.flows import FlowKind
+from sim.core.routes import EPS
 from sim.core.world import World
 
 ELIGIBLE = (Status.REFUGEE,)
 
 
 def transfer(ctx: Context, from_state: int, to_loc: int, n: int, kind: FlowKind,
-             new_status: Status, statuses: tuple[Status, ...] = ELIGIBLE) -> int:
-    """Move up to ``n`` eligible people staying in ``from_state`` to ``to_loc``; returns how many."""
-    return transfer_from(ctx, ctx.world.state_of == from_state, to_loc, n, kind, new_status, statuses)
+             new_status: Status, statuses: tuple[Status, ...] = ELIGIBLE,
+             origins: np.ndarray | None = None) -> int:
+    """Move up to ``n`` eligible people staying in ``from_state`` to ``to_loc``; returns how many.
+
+    ``origins`` (a mask over states), when given, limits them to people from those home states.
+    """
+    return transfer_from(ctx, ctx.world.state_of == from_state, to_loc, n, kind, new_status, statuses,
+                         origins)
 
 
 def transfer_from(ctx: Context, at: np.ndarray, to_loc: int, n: int, kind: FlowKind,
-                  new_status: Status | None, statuses: tuple[Status, ...]) -> int:
+                  new_status: Status | None, statuses: tuple[Status, ...],
+                  origins: np.ndarray | None = None) -> int:
     """Move up to ``n`` people of ``statuses`` staying where ``at`` (a mask over locations) is true.
 
     They keep their status unless ``new_status`` is given. Returns how many moved.
     """
     pop = ctx.population
     p = pop.people
-    rows = np.flatnonzero(at[p.loc] & status_mask(*statuses)[p.status] & (p.count > 0))
-    available = int(p.count[rows].sum())
-    n = min(int(n), available)
-    if n <= 0:
+    rows, taken = _draw(ctx, at[p.loc], n, statuses, origins)
+    if not len(rows):
         return 0
-    taken = p.count[rows] if n == available else ctx.rng.multivariate_hypergeometric(p.count[rows], n)
     p.count[rows] -= taken
     status = p.status[rows] if new_status is None else np.full(len(rows), int(new_status), dtype=np.int64)
     moved = People(loc=np.full(len(rows), to_loc, dtype=np.int64), origin=p.origin[rows],
                    status=status, count=taken)
     pop.people = People.concat([p, moved])
     ctx.flows.add(p.loc[rows], moved.loc, kind, taken)
-    return n
+    return int(taken.sum())
+
+
+def send_home(ctx: Context, from_state: int, n: int | None, statuses: tuple[Status, ...],
+              origins: np.ndarray | None, speed_km_per_day: float, share: float | None = None) -> int:
+    """Send up to ``n`` (or ``share`` of all) people of ``statuses`` staying in ``from_state``
+    home (a forced or host-ordered return); returns how many set off.
+
+    They join the returning table and travel home by road at ``speed_km_per_day``, counted as
+    returns when they arrive; people with no road home stay where they are.
+    """
+    pop, w = ctx.population, ctx.world
+    p = pop.people
+    there = np.flatnonzero((w.state_of[p.loc] == from_state) & status_mask(*statuses)[p.status])
+    road_home = np.zeros(len(p), dtype=bool)  # distances only for the rows that could go
+    road_home[there] = np.isfinite(w.distances.km(p.origin[there], p.loc[there]))
+    rows, taken = _draw(ctx, road_home, n, statuses, origins, share)
+    if not len(rows):
+        return 0
+    p.count[rows] -= taken
+    km = w.distances.km(p.origin[rows], p.loc[rows])
+    days = np.maximum(1, np.ceil(km / speed_km_per_day - EPS)).astype(np.int64)
+    leaving = Returning(origin=p.origin[rows], status=p.status[rows], last_loc=p.loc[rows],
+                        days_left=days, count=taken)
+    pop.returning = Returning.concat([pop.returning, leaving]).merged()
+    ctx.flows.add(p.loc[rows], p.origin[rows], FlowKind.RETURN, taken)
+    return int(taken.sum())
+
+
+def _draw(ctx: Context, candidates: np.ndarray, n: int | None, statuses: tuple[Status, ...],
+          origins: np.ndarray | None, share: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A fair draw of up to ``n`` people (or ``share`` of them, rounded) of ``statuses`` among the
+    ``candidates`` rows (a mask over the people table) whose home state is in ``origins`` (a mask
+    over states; None: any): the rows drawn from and how many of each (none: empty arrays)."""
+    p = ctx.population.people
+    mask = candidates & status_mask(*statuses)[p.status] & (p.count > 0)
+    if origins is not None:
+        mask &= origins[ctx.world.state_of[p.origin]]
+    rows = np.flatnonzero(mask)
+    available = int(p.count[rows].sum())
+    n = min(int(n) if n is not None else round((share or 0.0) * available), available)
+    if n <= 0:
+        return rows[:0], rows[:0]
+    taken = p.count[rows] if n == available else ctx.rng.multivariate_hypergeometric(p.count[rows], n)
+    return rows, taken
+
+
+def statuses(names: list[str]) -> tuple[Status, ...]:
+    """Statuses by their labels (the scenario's ``eligible`` lists)."""
+    return tuple(Status[name.upper()] for name in names)
+
+
+def origins_mask(world: World, ids: list[str] | None) -> np.ndarray | None:
+    """A mask over states for an ``origins`` list (None: any home state)."""
+    if ids is None:
+        return None
+    mask = np.zeros(len(world.state_ids), dtype=bool)
+    mask[[world.state_index[i] for i in ids]] = True
+    return mask
 
 
 def reception_location(world: World, state: int, named: str | None = None) -> int:

@@ -13,7 +13,7 @@ import numpy as np
 from sim.core.cohorts import Status
 from sim.core.context import Context
 from sim.core.flows import FlowKind
-from sim.core.transfers import reception_location, transfer
+from sim.core.transfers import origins_mask, reception_location, transfer
 from sim.decisions.instrument import Bloc, Instrument
 from sim.scenario.decisions import BurdenSharingSpec
 
@@ -24,6 +24,10 @@ class BurdenSharing(Instrument[BurdenSharingSpec]):
     def __init__(self, bloc: Bloc, spec: BurdenSharingSpec, ctx: Context):
         super().__init__(bloc, spec, ctx)
         self.relocated_to = np.zeros(len(bloc.members), dtype=np.int64)  # by member, so far
+        w = ctx.world
+        self.quota = (None if spec.quotas is None else  # by member; members without one take nobody
+                      np.array([spec.quotas.get(w.state_ids[m], 0) for m in bloc.members], dtype=np.int64))
+        self.origins = origins_mask(w, spec.origins)
 
     def key(self, receivers: np.ndarray) -> np.ndarray:
         """Each receiving member's share: population and economy weights, normalised."""
@@ -36,26 +40,35 @@ class BurdenSharing(Instrument[BurdenSharingSpec]):
         return share / share.sum()
 
     def step(self, day: int) -> None:
-        if day < self.spec.start_day:
+        s = self.spec
+        if day < s.start_day or (s.until is not None and day > s.until):
             return
         ctx, w = self.ctx, self.ctx.world
         members = self.bloc.members
-        load = np.array([ctx.population.hosted(s) for s in members], dtype=float)
-        limit = self.spec.threshold * w.state_population[members]
+        load = np.array([ctx.population.hosted(m) for m in members], dtype=float)
+        limit = s.threshold * w.state_population[members]
+        left = self.quota - self.relocated_to if self.quota is not None else None
+        receiving = (load <= limit) & (left > 0 if left is not None else True)
         frontline = members[load > limit]
-        receivers = members[load <= limit]
-        if not len(frontline) or not len(receivers):
+        receivers = members[receiving]
+        capacity = s.capacity_on(day)
+        if s.total is not None:
+            capacity = min(capacity, s.total - int(self.relocated_to.sum()))
+        if not len(frontline) or not len(receivers) or capacity <= 0:
             return
         excess = (load - limit)[load > limit]
-        budget = np.floor(self.spec.daily_capacity * excess / excess.sum()).astype(np.int64)
+        budget = np.floor(capacity * excess / excess.sum()).astype(np.int64)
         budget = np.minimum(budget, np.ceil(excess).astype(np.int64))
-        share = self.key(receivers)
+        share = self.key(receivers) if left is None else left[receiving] / left[receiving].sum()
         fulfilment = w.state_fulfilment[receivers]
         for f, quota in zip(frontline, budget, strict=True):
             moved = {}
             for r, sh, ful in zip(receivers, share, fulfilment, strict=True):
-                n = transfer(ctx, int(f), reception_location(w, int(r)), int(quota * sh * ful),
-                             FlowKind.RELOCATION, Status.RELOCATED)
+                asked = int(quota * sh * ful)
+                if left is not None:
+                    asked = min(asked, int(self.quota[members == r][0] - self.relocated_to[members == r][0]))
+                n = transfer(ctx, int(f), reception_location(w, int(r)), asked,
+                             FlowKind.RELOCATION, Status.RELOCATED, origins=self.origins)
                 if n:
                     moved[w.state_ids[r]] = n
                     self.relocated_to[members == r] += n

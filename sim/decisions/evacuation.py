@@ -10,7 +10,7 @@ from __future__ import annotations
 from sim.core.cohorts import Status
 from sim.core.context import Context
 from sim.core.flows import FlowKind
-from sim.core.transfers import reception_location, transfer
+from sim.core.transfers import reception_location, statuses, transfer
 from sim.decisions.instrument import Bloc, Instrument
 from sim.scenario.decisions import EvacuationSpec
 
@@ -35,7 +35,8 @@ class Evacuation(Instrument[EvacuationSpec]):
         flown = {}
         for member, places in s.offers.items():
             to = reception_location(ctx.world, ctx.world.state_index[member], s.reception.get(member))
-            n = transfer(ctx, self.host, to, places, FlowKind.EVACUATION, Status.RESETTLED)
+            n = transfer(ctx, self.host, to, places, FlowKind.EVACUATION, Status.RESETTLED,
+                         statuses(s.eligible))
             if n:
                 flown[member] = n
         if flown:

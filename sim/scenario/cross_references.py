@@ -10,9 +10,12 @@ import math
 from collections import Counter
 from typing import Any
 
+from pydantic import ValidationError
+
 from sim.scenario.errors import PathPart, closest
-from sim.scenario.events import RouteEvent
+from sim.scenario.events import ParametersEvent, RouteEvent
 from sim.scenario.fields import MAX_WORLD_PEOPLE
+from sim.scenario.parameters import MovementParameters, Parameters, runtime_parameters, with_changes
 from sim.scenario.schema import Scenario
 
 # The last date a run may record: far from datetime's and numpy's year 9999, so dates computed
@@ -88,6 +91,38 @@ def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
             out.append((where, f"there is no route between {ev.from_!r} and {ev.to!r}"))
     out += observed_references(s)
     out += check_limits(s)
+    out += _parameter_changes(s)
+    return out
+
+
+def _parameter_changes(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
+    """`parameters` events set runtime parameters to valid values, and every route weight stays
+    finite with the values in force after each change (they apply in day order)."""
+    out: list[tuple[tuple[PathPart, ...], str]] = []
+    params = s.parameters
+    changes = sorted(((ev.day, i, ev) for i, ev in enumerate(s.events) if isinstance(ev, ParametersEvent)),
+                     key=lambda c: (c[0], c[1]))
+    for _, i, ev in changes:
+        where = ("events", i, "set")
+        try:
+            params = with_changes(params, ev.set)
+        except KeyError as err:
+            key = str(err.args[0])
+            group, _, name = key.partition(".")
+            known = name in getattr(Parameters.model_fields.get(group), "annotation", Parameters).model_fields
+            msg = f"{key!r} cannot change during a run" if known else f"unknown parameter {key!r}"
+            if (hint := closest(key, runtime_parameters())) is not None and hint != key:
+                msg += f" (did you mean {hint!r}?)"
+            out.append(((*where, key), msg + "; docs/scenario.md lists the parameters a `parameters` "
+                        "event can set"))
+            continue
+        except ValidationError as err:
+            for e in err.errors():
+                key = ".".join(str(part) for part in e["loc"][:2])
+                out.append(((*where, key), f"{e['msg']} (got {e['input']!r})"))
+            continue
+        out += [((*where, "movement.weight_power"), msg)
+                for _, msg in _route_weight_limit(s, params.movement)]
     return out
 
 
@@ -102,7 +137,7 @@ def check_limits(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
         out.append((("world", "locations"), f"{people:,} people in all (populations and displaced); "
                     f"a world may hold at most 2^50 = {MAX_WORLD_PEOPLE:,} so that every count stays "
                     "exact"))
-    out += _route_weight_limit(s)
+    out += _route_weight_limit(s, s.parameters.movement)
     out += _journey_limit(s)
     towns = Counter(loc.state for loc in s.world.locations if loc.kind not in ("camp", "idp_camp"))
     for i, a in enumerate(s.world.alliances):
@@ -156,13 +191,12 @@ def _journey_limit(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
              "lower awareness or give the busiest places fewer roads")]
 
 
-def _route_weight_limit(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
-    """The largest route weight the movement rule could compute, (score / (softening + km)^
-    distance_power x capacity factor)^weight_power, must stay finite (below 10^300): refused
-    otherwise, naming the parameters that make it so."""
+def _route_weight_limit(s: Scenario, mv: MovementParameters) -> list[tuple[tuple[PathPart, ...], str]]:
+    """The largest route weight the movement rule could compute with ``mv``, (score /
+    (softening + km)^distance_power x capacity factor)^weight_power, must stay finite (below
+    10^300): refused otherwise, naming the parameters that make it so."""
     if not s.world.routes:
         return []
-    mv = s.parameters.movement
     shortest = min(r.km for r in s.world.routes)
     score = sum(math.log10(max(1.0, w)) for w in (mv.foreign_weight, mv.alliance_weight,
                                                      mv.camp_weight)) + math.log10(1.0 + mv.aid_weight)
@@ -231,6 +265,12 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
             for member, loc in a.evacuation.reception.items():
                 unknown("location", loc, locations, (*where, "evacuation", "reception", member))
         if a.burden_sharing is not None:
+            for member in a.burden_sharing.quotas or {}:
+                if member not in a.members:
+                    out.append(((*where, "burden_sharing", "quotas", member),
+                                f"{member!r} is not a member of {a.id}"))
+            for k, origin in enumerate(a.burden_sharing.origins or []):
+                unknown("state", origin, states, (*where, "burden_sharing", "origins", k))
             for member in a.members:
                 if member in states and member not in has_location:
                     out.append(((*where, "burden_sharing"),

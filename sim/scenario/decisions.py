@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.fields import (
@@ -20,6 +21,7 @@ from sim.scenario.fields import (
     MAX_WEIGHT,
     AllianceId,
     ConflictId,
+    Eligible,
     LocationId,
     Probability,
     StateId,
@@ -118,12 +120,37 @@ class BurdenSharingSpec(Strict):
     daily_capacity: int = param(1000, "people/day", "Most people relocated per day in all (at "
                                 "most 10^12).", ge=0, le=MAX_PEOPLE)
     start_day: int = param(0, "day", "First relocation day (at most 36,500).", ge=0, le=MAX_DAYS)
+    until: int | None = param(None, "day", "Last relocation day (default: until the run ends; at "
+                              "most 36,500).", ge=0, le=MAX_DAYS)
+    total: int | None = param(None, "people", "Most people relocated under the scheme in all "
+                              "(default: no cap; at most 10^12).", ge=0, le=MAX_PEOPLE)
+    quotas: dict[StateId, Annotated[int, Field(ge=0, le=MAX_PEOPLE)]] | None = param(
+        None, "people", "Each receiving member's quota over the whole scheme; only these members "
+        "receive, each in proportion to what is left of its quota (default: every member below "
+        "the threshold, by the distribution key, without a cap).")
+    origins: list[StateId] | None = param(None, "states", "Only refugees from these home states are "
+                                          "eligible (default: any).", min_length=1)
+    ramp: list[tuple[Annotated[int, Field(ge=0, le=MAX_DAYS)], Annotated[int, Field(ge=0, le=MAX_PEOPLE)]]] \
+        | None = param(None, "[day, people/day] pairs", "The daily capacity over time instead of "
+                       "daily_capacity: linear between the points (in day order), the first value "
+                       "before the first point and the last after the last.", min_length=1)
 
     @model_validator(mode="after")
     def _key_positive(self) -> BurdenSharingSpec:
         if self.population_weight + self.economy_weight <= 0:
             raise ValueError("the distribution key needs a positive population_weight or economy_weight")
+        if self.until is not None and self.until < self.start_day:
+            raise ValueError(f"'until' ({self.until}) is before 'start_day' ({self.start_day})")
+        if self.ramp is not None and [d for d, _ in self.ramp] != sorted({d for d, _ in self.ramp}):
+            raise ValueError("'ramp' days must be distinct and in increasing order")
         return self
+
+    def capacity_on(self, day: int) -> int:
+        """Most people relocated on ``day`` in all."""
+        if self.ramp is None:
+            return self.daily_capacity
+        days, people = zip(*self.ramp, strict=True)
+        return round(float(np.interp(day, days, people)))
 
 
 class BorderSecuritySpec(Strict):
@@ -182,6 +209,10 @@ class EvacuationSpec(Strict):
     until: int | None = param(None, "day", "Last day of flights (at most 36,500).", ge=0, le=MAX_DAYS)
     reception: dict[StateId, LocationId] = param({}, "location", "Where each member receives people "
                                                  "(default: its largest location).")
+    eligible: list[Eligible] = param(["refugee", "idp"], "statuses", "Who is flown out: refugees "
+                                     "staying in the state and its own IDPs by default; add "
+                                     "resident for an airlift of residents (an evacuation from a "
+                                     "state's own airport).", min_length=1)
 
 
 class DefenceSpec(Strict):

@@ -15,9 +15,11 @@ from sim.scenario.fields import (
     MAX_PEOPLE,
     AllianceId,
     ConflictId,
+    Eligible,
     Intensity,
     LocationId,
     Policy,
+    Probability,
     StateId,
     Strict,
     check_managed_capacity,
@@ -163,10 +165,59 @@ class TransferEvent(ScriptedEvent):
                         "most 10^12).")
     reception: LocationId | None = Field(None, description="Where they arrive (default: the "
                                          "receiving state's largest location).")
+    eligible: list[Eligible] | None = Field(None, min_length=1, description="Statuses taken, among "
+                                            "refugee, idp and resident (default: refugee; evacuation: "
+                                            "refugee and idp, so that an airlift from a state in "
+                                            "conflict takes its own displaced people; add resident "
+                                            "for an airlift of residents).")
+    origins: list[StateId] | None = Field(None, min_length=1, description="Only people from these "
+                                          "home states (default: any).")
 
     def targets(self) -> list[tuple[str, str, str]]:
         out = [("from", "state", self.from_), ("to", "state", self.to)]
+        out += [("origins", "state", o) for o in self.origins or []]
         return out + ([("reception", "location", self.reception)] if self.reception else [])
+
+
+class ReturnEvent(ScriptedEvent):
+    """A host sends people home, or they are made to go: a forced or host-ordered return.
+
+    They travel home at the road speed and count as returns when they arrive, as voluntary
+    returnees do.
+    """
+
+    type: Literal["return"]
+    from_: StateId = Field(alias="from", description="The host state people leave.")
+    origins: list[StateId] | None = Field(None, min_length=1, description="Only people from these "
+                                          "home states (default: everyone displaced there).")
+    people: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="How many (at most everyone "
+                               "eligible; at most 10^12).")
+    share: Probability | None = Field(None, description="... or this share of everyone eligible.")
+    eligible: list[Eligible] = Field(["refugee"], min_length=1, description="Statuses sent home, "
+                                     "among refugee, relocated and resettled.")
+
+    @model_validator(mode="after")
+    def _amount(self) -> ReturnEvent:
+        if (self.people is None) == (self.share is None):
+            raise ValueError("give exactly one of 'people' or 'share'")
+        if bad := sorted(set(self.eligible) - {"refugee", "relocated", "resettled"}):
+            raise ValueError(f"a return takes refugee, relocated or resettled people, not {', '.join(bad)}")
+        return self
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("from", "state", self.from_)] + [("origins", "state", o) for o in self.origins or []]
+
+
+class ParametersEvent(ScriptedEvent):
+    """Rule parameters change from this day on (a new policy, a season, a changed mood).
+
+    Keys are ``group.name`` as under ``parameters`` (e.g. ``returns.return_rate``); only
+    parameters the rules read afresh each day can change (docs/scenario.md lists them).
+    """
+
+    type: Literal["parameters"]
+    set: dict[str, float | bool] = Field(min_length=1, description="New values by "
+                                         "'group.name' (e.g. returns.return_rate: 0.05).")
 
 
 class NegotiationEvent(ScriptedEvent):
@@ -192,10 +243,11 @@ class InterventionEvent(ScriptedEvent):
 
 EVENT_TYPES: tuple[type[ScriptedEvent], ...] = (
     ConflictEvent, CeasefireEvent, BorderEvent, CampEvent, AidEvent, RouteEvent, ConflictOnsetEvent,
-    BorderPolicyEvent, TransferEvent, NegotiationEvent, InterventionEvent,
+    BorderPolicyEvent, TransferEvent, ReturnEvent, ParametersEvent, NegotiationEvent, InterventionEvent,
 )
 Event = Annotated[
     ConflictEvent | CeasefireEvent | BorderEvent | CampEvent | AidEvent | RouteEvent | ConflictOnsetEvent
-    | BorderPolicyEvent | TransferEvent | NegotiationEvent | InterventionEvent,
+    | BorderPolicyEvent | TransferEvent | ReturnEvent | ParametersEvent | NegotiationEvent
+    | InterventionEvent,
     Field(discriminator="type"),
 ]

@@ -30,13 +30,14 @@ from sim.scenario.decisions import (
     ResettlementPledge,
     StatePolicy,
 )
-from sim.scenario.events import EVENT_TYPES
+from sim.scenario.events import EVENT_TYPES, ParametersEvent
 from sim.scenario.observed import ObservedSpec
 from sim.scenario.parameters import (
     ConflictParameters,
     DisplacementParameters,
     MovementParameters,
     ReturnParameters,
+    runtime_parameters,
 )
 from sim.scenario.schema import BorderSpec, LocationSpec, RouteSpec, Scenario, StateSpec, World
 
@@ -131,6 +132,9 @@ def markdown() -> str:
     out = [BEGIN, ""]
     for title, model in SECTIONS:
         out += [f"### {title}", "", (model.__doc__ or "").strip(), "", table(model)]
+        if model is ParametersEvent:
+            out += ["Parameters a `parameters` event can set: "
+                    + ", ".join(f"`{key}`" for key in runtime_parameters()) + ".", ""]
     out.append(END)
     return "\n".join(out) + "\n"
 

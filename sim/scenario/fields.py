@@ -41,6 +41,8 @@ ConflictId = Annotated[str, Field(min_length=1, pattern=_CODE)]
 Intensity = Annotated[float, Field(ge=0, le=1)]
 Probability = Annotated[float, Field(ge=0, le=1)]
 Policy = Literal["open", "managed", "closed"]
+# Statuses a programme (transfer, evacuation, return) may take people of (sim/core/cohorts.py).
+Eligible = Literal["resident", "idp", "refugee", "relocated", "resettled", "returnee"]
 
 
 class Strict(BaseModel):

@@ -147,3 +147,36 @@ class Parameters(Strict):
     displacement: DisplacementParameters = Field(default_factory=DisplacementParameters)
     returns: ReturnParameters = Field(default_factory=ReturnParameters)
     conflict: ConflictParameters = Field(default_factory=ConflictParameters)
+
+
+# Parameters the rules read afresh every day, so a `parameters` event can change them mid-run.
+# The others shape what is built once at the start (candidate routes and travel times, the
+# data-driven spawner's schedule, the onset process) and are refused in a `parameters` event.
+FIXED_AT_START = {
+    "movement": {"awareness", "max_move_speed", "max_walk_speed", "start_on_foot"},
+    "displacement": {"mode", "spawn_decay", "spawn_decay_interval", "data_total", "take_from_population"},
+    "returns": {"enabled"},
+    "conflict": {"onset_locations", "onset_intensity", "onset_duration"},
+}
+
+
+def runtime_parameters() -> list[str]:
+    """Every ``group.name`` a `parameters` event may set."""
+    return [f"{group}.{name}" for group, model in Parameters.model_fields.items()
+            for name in model.annotation.model_fields if name not in FIXED_AT_START[group]]
+
+
+def with_changes(params: Parameters, changes: dict[str, float | bool]) -> Parameters:
+    """``params`` with ``changes`` (``group.name`` -> value) applied and validated.
+
+    Raises ``KeyError`` naming a key that is not a runtime parameter, and pydantic's
+    ``ValidationError`` for a value out of its range.
+    """
+    allowed = set(runtime_parameters())
+    data = params.model_dump()
+    for key, value in changes.items():
+        if key not in allowed:
+            raise KeyError(key)
+        group, name = key.split(".")
+        data[group][name] = value
+    return Parameters.model_validate(data)

@@ -65,3 +65,72 @@ def test_aliases_of_conflict_and_border() -> None:
 def test_scripted_decision_events_are_cross_checked(event: str, message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         mechanism("negotiations", f"events.2={event}", days=2)
+
+
+def test_forced_return_sends_refugees_home_and_counts_them_as_returns() -> None:
+    """Voluntary returns are off, so every returnee comes from the scripted return."""
+    model = mechanism("burden-sharing", "world.alliances.0.burden_sharing.daily_capacity=0",
+                      "parameters.returns.enabled=false",
+                      "events.2={day: 60, type: return, from: FRN, share: 0.5}", days=90)
+    flows = model.recorder.flows_table().query("kind == 'return'")
+    assert set(flows.day) == {60} and set(flows.from_state) == {"FRN"} and set(flows.to_state) == {"ORI"}
+    [row] = rows(model, "return")
+    sent = row["detail"]["people"]
+    assert sent == flows["count"].sum() > 1000 and row["origin"] == "scenario"
+    states = model.recorder.states_table().set_index(["day", "state"])
+    assert states.returnees[(59, "ORI")] == 0 < states.returnees[(89, "ORI")] <= sent
+    # they arrive at their real home locations, not at one place per state
+    homes = set(flows.to_location)
+    assert homes <= {"ori_north", "ori_east", "ori_capital", "ori_south"} and len(homes) >= 2
+    assert model.total_people() == model.recorder.tables()["stocks"].query("day == 89")["count"].sum()
+
+
+def test_forced_return_takes_only_the_named_origins() -> None:
+    model = mechanism("burden-sharing", "world.alliances.0.burden_sharing.daily_capacity=0",
+                      "events.2={day: 60, type: return, from: FRN, origins: [NBR], people: 1000}", days=62)
+    [row] = rows(model, "return")
+    assert row["detail"]["people"] == 0 and row["target"] == "NBR"  # nobody from NBR is in FRN
+
+
+def test_parameters_event_changes_a_rule_from_its_day() -> None:
+    model = mechanism("burden-sharing", "world.alliances.0.burden_sharing.daily_capacity=0",
+                      "parameters.returns.return_rate=0",
+                      "events.1={day: 10, type: ceasefire}",
+                      "events.2={day: 60, type: parameters, set: {returns.return_rate: 0.2}}", days=80)
+    returns = model.recorder.flows_table().query("kind == 'return'")
+    assert returns.day.min() == 60 and returns["count"].sum() > 1000
+    [row] = rows(model, "parameters")
+    assert row["detail"] == {"returns.return_rate": 0.2}
+
+
+@pytest.mark.parametrize(("event", "message"), [
+    ("{day: 1, type: parameters, set: {movement.awarenes: 2}}", "unknown parameter 'movement.awarenes'"),
+    ("{day: 1, type: parameters, set: {movement.awareness: 2}}", "'movement.awareness' cannot change"),
+    ("{day: 1, type: parameters, set: {returns.return_rat: 0.1}}", "did you mean 'returns.return_rate'"),
+    ("{day: 1, type: parameters, set: {returns.return_rate: 2}}", "less than or equal to 1"),
+    ("{day: 1, type: parameters, set: {movement.camp_weight: 1000000, movement.foreign_weight: 1000000, "
+     "movement.weight_power: 100}}", "route weights could reach"),
+    ("{day: 1, type: return, from: FRN}", "exactly one of 'people' or 'share'"),
+    ("{day: 1, type: return, from: FRN, share: 0.5, eligible: [resident]}", "not resident"),
+    ("{day: 1, type: return, from: FRN, share: 0.5, origins: [ORX]}", "did you mean 'ORI'"),
+])
+def test_bad_parameters_and_return_events_are_refused(event: str, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message) as err:
+        mechanism("burden-sharing", f"events.2={event}", days=2)
+    assert "events" in str(err.value)
+
+
+def test_an_airlift_from_a_state_in_conflict_takes_its_own_people() -> None:
+    """By default an evacuation takes IDPs too; with resident it also takes residents."""
+    base = ("world.alliances.0.burden_sharing.daily_capacity=0",)
+    idps = mechanism("burden-sharing", *base,
+                     "events.2={day: 40, type: evacuation, from: ORI, to: MEM, people: 300}", days=42)
+    [row] = rows(idps, "evacuation")
+    assert row["detail"]["people"] == 300
+    residents = mechanism("burden-sharing", *base, "events.2={day: 0, type: evacuation, from: ORI, "
+                          "to: MEM, people: 300, eligible: [resident]}", days=2)
+    [row] = rows(residents, "evacuation")
+    assert row["detail"]["people"] == 300  # on day 0 nobody is displaced yet: residents were flown out
+    only_refugees = mechanism("burden-sharing", *base, "events.2={day: 40, type: evacuation, from: ORI, "
+                              "to: MEM, people: 300, eligible: [refugee]}", days=42)
+    assert rows(only_refugees, "evacuation")[0]["detail"]["people"] == 0
