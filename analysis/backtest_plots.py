@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.style import date_axis, date_range, people_axis
+
 
 def conflict_figure(camps: pd.DataFrame, conflict: str, summary: pd.Series | None = None) -> Figure:
     """Small multiples, one per camp, for one conflict."""
@@ -26,8 +28,8 @@ def conflict_figure(camps: pd.DataFrame, conflict: str, summary: pd.Series | Non
     names = list(dict.fromkeys(df["camp"]))
     cols = min(4, len(names))
     rows = math.ceil(len(names) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.6 * rows + 0.6), squeeze=False,
-                             sharex=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.6 * rows + 1.0), squeeze=False,
+                             sharex=True, layout="constrained")
     replicates = df["replicate"].nunique()
     for ax, camp in zip(axes.ravel(), names, strict=False):
         one = df[df["camp"] == camp]
@@ -42,19 +44,19 @@ def conflict_figure(camps: pd.DataFrame, conflict: str, summary: pd.Series | Non
                 linestyle="--", label="observed (UNHCR)")
         ax.set_title(str(camp), fontsize=9)
         ax.tick_params(labelsize=7)
-        ax.ticklabel_format(axis="y", style="plain")
+        ax.set_ylim(bottom=0)
+        people_axis(ax)
+        date_axis(ax)
     for ax in axes.ravel()[len(names):]:
         ax.axis("off")
-    title = f"{conflict}: simulated vs observed per camp ({replicates} replicate"
-    title += "s)" if replicates != 1 else ")"
+    title = (f"{conflict}: simulated vs observed people per camp\n{replicates} replicate"
+             f"{'s' if replicates != 1 else ''} · {date_range(df['date'])}")
     if summary is not None:
-        title += (f" - ARD {summary['ard']:.3f}, rescaled {summary['ard_rescaled']:.3f}, "
+        title += (f" · ARD {summary['ard']:.3f}, rescaled {summary['ard_rescaled']:.3f}, "
                   f"total error {summary['total_error']:.3f}")
     fig.suptitle(title, fontsize=10)
     handles, labels = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
-    fig.autofmt_xdate()
-    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     return fig
 
 

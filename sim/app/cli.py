@@ -41,6 +41,7 @@ from sim.experiments.ensembles import (
     run_plan,
     variants_of,
 )
+from sim.experiments.ensembles import KIND as ENSEMBLE
 from sim.experiments.executors import executor
 from sim.experiments.metrics import MetricError
 from sim.experiments.replicate import RUN_TABLES
@@ -54,8 +55,10 @@ from sim.outputs import (
     BACKTEST,
     CALIBRATION,
     CLAIMS,
+    RUN,
     OutputError,
     check_target,
+    output_kind,
     package_version,
     write_atomically,
     write_json,
@@ -237,27 +240,38 @@ def schema(
 
 @app.command()
 def plot(
-    run_dir: Annotated[Path, typer.Argument(help="A run directory written by `allysim run`.")],
+    directory: Annotated[Path, typer.Argument(help="A run directory (allysim run), an ensemble "
+                         "directory (allysim ensemble) or a comparison directory (allysim compare).")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the PNGs; "
-                      "default: <run_dir>/plots.")] = None,
+                      "default: <directory>/plots.")] = None,
 ) -> None:
-    """Draw a run's standard figures as PNG files."""
+    """Draw the figures of a run, an ensemble or a comparison as PNG files."""
     try:
-        files = _save_plots(run_dir, output or run_dir / "plots")
-    except FileNotFoundError as exc:
+        files = _save_plots(directory, output or directory / "plots")
+    except (FileNotFoundError, ValueError) as exc:
         raise _fail(f"error: {exc}") from None
     for file in files:
         out.print(str(file), markup=False)
 
 
-def _save_plots(run_dir: Path, out_dir: Path) -> list[Path]:
+def _save_plots(directory: Path, out_dir: Path) -> list[Path]:
+    """A run's standard figures, an ensemble's series bands or a comparison's figure, as the
+    directory's manifest says which it is."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no window
-    from analysis import load_run
-    from analysis.plots import save_run_plots
+    from analysis import experiment_plots, load_ensemble, load_run, plots
 
-    return save_run_plots(load_run(run_dir), out_dir)
+    kind = output_kind(directory)
+    if kind == RUN:
+        return plots.save_run_plots(load_run(directory), out_dir)
+    if kind == ENSEMBLE:
+        return experiment_plots.save_experiment_plots(load_ensemble(directory), out_dir)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"{directory} does not exist or is not a directory")
+    what = f"an {kind} directory" if kind else "not an allysim output directory (no manifest.json of one)"
+    raise ValueError(f"{directory} is {what}; allysim plot draws a run, an ensemble or a comparison "
+                     "directory")
 
 
 @app.command()

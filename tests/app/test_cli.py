@@ -72,8 +72,24 @@ def test_plot_writes_pngs(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plot", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     pngs = sorted((tmp_path / "r" / "plots").glob("*.png"))
-    assert [p.stem for p in pngs] == ["idps_returnees", "largest_flows", "refugees_by_state"]
+    assert [p.stem for p in pngs] == ["flows_between_states", "idps_returnees", "refugees_by_state"]
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+
+
+def test_plot_draws_an_ensemble_and_a_comparison_and_refuses_the_rest(tmp_path: Path) -> None:
+    short = ["--replicates", "2", "--jobs", "1", "--set", "days=75", "--metric", "total_fled"]
+    assert runner.invoke(app, ["ensemble", str(TOY), *short, "-o", str(tmp_path / "e")]).exit_code == 0
+    assert runner.invoke(app, ["compare", str(TOY), *short, "--set", "parameters.displacement.flee_rate=0.02",
+                               "-o", str(tmp_path / "c")]).exit_code == 0
+    for folder, png in (("e", "ensemble.png"), ("c", "compare.png")):
+        result = runner.invoke(app, ["plot", str(tmp_path / folder), "-o", str(tmp_path / f"{folder}-plots")])
+        assert result.exit_code == 0, result.output
+        assert [p.name for p in (tmp_path / f"{folder}-plots").iterdir()] == [png]
+    (tmp_path / "notes").mkdir()
+    for target, message in ((tmp_path / "notes", "not an allysim output directory"),
+                            (tmp_path / "missing", "does not exist"), (TOY, "not a directory")):
+        result = runner.invoke(app, ["plot", str(target)])
+        assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
 
 
 def test_python_dash_m_and_help() -> None:
