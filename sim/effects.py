@@ -120,12 +120,12 @@ def border(e: BorderEvent, stage: Stage) -> list[Row]:
 
 
 def restore_borders(e: RestoreBorders, stage: Stage) -> list[Row]:
-    stage.ctx.borders.restore(e.previous)
+    restored = stage.ctx.borders.restore(e.previous)
     ids = stage.ctx.world.ids
     return [{"actor": key[1] if key[0] == "state" else "",
              "target": f"{key[1]}<-{key[2]}" if key[0] == "state" else ids[key[1]],
              "detail": {"policy": policy, "capacity": capacity, "restored": True}}
-            for key, (policy, capacity, _) in e.previous.items()]
+            for key, (policy, capacity, _) in restored.items()]
 
 
 def camp(e: CampEvent, stage: Stage) -> list[Row]:

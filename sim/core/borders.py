@@ -83,9 +83,14 @@ class Borders:
         self._dirty = True
         return previous
 
-    def restore(self, previous: dict[GateKey, Any]) -> None:
-        for key, (policy, capacity, controller) in previous.items():
+    def restore(self, previous: dict[GateKey, Any], setter: str = "scenario") -> dict[GateKey, Any]:
+        """Undo a temporary policy ``setter`` made: gates it still controls get their ``previous``
+        policy back; a gate a state or an alliance has taken over since keeps theirs. Returns the
+        gates restored, with the policies they got back."""
+        restored = {key: was for key, was in previous.items() if self.controller_of(key) == setter}
+        for key, (policy, capacity, controller) in restored.items():
             self.set_policy(key, policy, capacity, controller)
+        return restored
 
     def controller_of(self, key: GateKey) -> str | None:
         return self.controller[self.gate_of[key]]

@@ -31,7 +31,7 @@ from sim.flee.records import FleeFolder, FleeRoute
 from sim.flee.series import observed_from_flee
 from sim.flee.settings import map_settings
 from sim.scenario import Scenario
-from sim.scenario.errors import Problem, ScenarioError, SourceMap
+from sim.scenario.errors import Problem, ScenarioError, SourceMap, closest
 from sim.scenario.loading import (
     ALLOW_OUTSIDE_HINT,
     MAX_CSV_BYTES,
@@ -353,10 +353,11 @@ def expand_flee_world(data: Any, world: dict, base_dir: Path, source: SourceMap,
     Unless ``allow_outside``, the folder and every file of it that the Flee reader may open must
     be inside ``base_dir``'s tree, after following symbolic links; nothing is read otherwise.
     """
-    others = [k for k in world if k != "flee"]
+    others = [k for k in world if k not in ("flee", *DECISION_LAYER)]
     if others:
         return [source.problem(("world", others[0]), "a world read from a Flee folder ('flee') "
-                               f"cannot also set {', '.join(map(repr, others))}")]
+                               f"cannot also set {', '.join(map(repr, others))} (it may add "
+                               f"{', '.join(DECISION_LAYER)})")]
     folder = confined_path(base_dir, world["flee"], ("world", "flee"), source, allow_outside, "folder")
     if isinstance(folder, Problem):
         return [folder]
@@ -372,9 +373,15 @@ def expand_flee_world(data: Any, world: dict, base_dir: Path, source: SourceMap,
     except OSError as exc:  # a name too long for the file system, a folder that cannot be listed
         return [source.problem(("world", "flee"), f"cannot read the Flee folder: {exc.strerror or exc}")]
     flee = imported.data
+    own_states = world.get("states")
+    own_lines = {i: source.locate(("world", "states", i)) for i in range(len(own_states or []))}
     world.update(flee["world"])
     for (_, kind, i), where in imported.rows.items():
         source.rows[("world", kind, i)] = where
+    if own_states is not None:
+        problems = _overlay_states(world["states"], own_states, own_lines, source)
+        if problems:
+            return problems
     for key in ("name", "start_date", "days"):
         if key not in data:
             data[key] = flee[key]
@@ -388,6 +395,39 @@ def expand_flee_world(data: Any, world: dict, base_dir: Path, source: SourceMap,
         data["observed"] = flee["observed"]
     data["parameters"] = _deep_merge(flee["parameters"], data.get("parameters") or {})
     return []
+
+
+# What a scenario may add to a Flee folder's world: its states' policies and the decision layer.
+DECISION_LAYER = ("states", "alliances", "conflicts", "negotiations")
+
+
+def _overlay_states(states: list[dict], own: Any, own_lines: dict[int, tuple[str, int | None, int | None]],
+                    source: SourceMap) -> list[Problem]:
+    """The scenario's ``states`` entries laid over the folder's states of the same id (their
+    fields win), and their positions in the file kept for messages. A state the folder does
+    not have is an error: the folder's countries are the whole world."""
+    if not isinstance(own, list):
+        return [source.problem(("world", "states"), "expected a list of states (each with the 'id' "
+                               "of one of the Flee folder's countries)")]
+    index = {st["id"]: j for j, st in enumerate(states)}
+    problems = []
+    for i, entry in enumerate(own):
+        sid = entry.get("id") if isinstance(entry, dict) else None
+        if sid not in index:
+            msg = (f"the Flee folder has no state {sid!r}" if sid is not None else "each state needs "
+                   "the 'id' of one of the Flee folder's countries")
+            if sid is not None and (hint := closest(sid, index)) is not None:
+                msg += f" (did you mean {hint!r}?)"
+            file, line, col = own_lines[i]  # where the entry was before the folder's states replaced it
+            problems.append(Problem(file, line, col, f"world.states[{i}]", msg + "; its states are "
+                                    + ", ".join(sorted(index))))
+            continue
+        j = index[sid]
+        states[j] = {**states[j], **entry}
+        file, line, _ = own_lines[i]
+        if line is not None:
+            source.rows[("world", "states", j)] = (file, line)
+    return problems
 
 
 def _files_outside(folder: Path, base_dir: Path) -> str | None:

@@ -76,7 +76,8 @@ class BorderEvent(ScriptedEvent):
     capacity: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="People per day (managed "
                                  "only; at most 10^12).")
     until: int | None = Field(None, ge=1, le=MAX_DAYS, description="Day the previous policy is "
-                              "restored (at most 36,500).")
+                              "restored, unless a state or an alliance has set its own policy at "
+                              "that gate meanwhile (at most 36,500).")
 
     @model_validator(mode="after")
     def _consistent(self) -> BorderEvent:

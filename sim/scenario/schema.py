@@ -132,7 +132,9 @@ class World(Strict):
                                    "are added to 'routes'; columns from,to,km[,speed]. " + FILE_RULES)
     flee: str | None = Field(None, description="A Flee conflict folder (relative to the scenario) "
                              "read as the whole world, with its conflicts, closures, observed counts "
-                             "and settings (docs/flee.md); no other world field may be given. Inside "
+                             "and settings (docs/flee.md). Only states (laid over the folder's "
+                             "states of the same id), alliances, conflicts and negotiations may be "
+                             "added. Inside "
                              "the scenario's folder, as are its files, unless outside files are "
                              "allowed.")
 

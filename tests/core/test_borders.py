@@ -14,7 +14,7 @@ def test_state_policy_and_location_precedence() -> None:
     b.set_policy(("state", "XBM", "XAR"), "managed", 10)
     assert b.crossing_policy(crossing, camp) == "managed"
     assert b.crossing_policy(camp, crossing) == "open"  # entry into XAR is XAR's business
-    previous = b.set_policy(b.location_gate(camp), "closed", None)
+    previous = b.set_policy(b.location_gate(camp), "closed", None, controller="scenario")
     assert b.crossing_policy(crossing, camp) == "closed"
     assert b.path_closed().any() and b.entry_policy("XBM") == "closed"
     b.restore(previous)

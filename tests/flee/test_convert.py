@@ -14,6 +14,7 @@ from sim.flee.convert import flee_scenario, import_flee, load_flee_scenario
 from sim.flee.folder import read_flee_folder
 from sim.flee.settings import map_settings
 from sim.loading import load_scenario
+from sim.model import DisplacementModel
 from sim.scenario.errors import ScenarioError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "flee"
@@ -234,9 +235,44 @@ def test_world_flee_errors_point_at_the_folder_files(tmp_path: Path) -> None:
     scenario.write_text("name: x\nworld: {flee: mali_cut}\n")
     with pytest.raises(ScenarioError, match=r"closures.csv: \(file\): missing file"):
         load_scenario(scenario)
-    scenario.write_text("name: x\nworld: {flee: mali_cut, states: []}\n")
-    with pytest.raises(ScenarioError, match="cannot also set 'states'"):
+    scenario.write_text("name: x\nworld: {flee: mali_cut, routes: []}\n")
+    with pytest.raises(ScenarioError, match="cannot also set 'routes'"):
         load_scenario(scenario)
+
+
+def test_a_flee_world_takes_states_policies_and_alliances(tmp_path: Path) -> None:
+    """The decision layer on a real conflict: Burkina Faso closes its border under pressure and an
+    alliance of Burkina Faso and Niger secures its border jointly."""
+    _copy(tmp_path)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\nworld:\n  flee: mali_cut\n  states:\n    - {id: MLI}\n    - {id: MLX}\n")
+    with pytest.raises(ScenarioError, match=r"s.yaml:6:7: world.states\[1\]: the Flee folder has no state "
+                       r"'MLX' \(did you mean 'MLI'\?\); its states are BFA, MLI, NER"):
+        load_scenario(scenario)
+    scenario.write_text(
+        "name: x\nworld:\n  flee: mali_cut\n  states:\n"
+        "    - {id: BFA, population: 100000,\n"
+        "       policy: {tolerance: 0.0001, managed_capacity: 10, review_days: 1}}\n"
+        "  alliances:\n    - {id: ALL, members: [BFA, NER], border_security: {policy: closed}}\n")
+    s = load_scenario(scenario)
+    bfa = next(st for st in s.world.states if st.id == "BFA")
+    assert bfa.name == "Burkina Faso" and bfa.policy.tolerance == 0.0001  # folder's name, own policy
+    assert [a.id for a in s.world.alliances] == ["ALL"] and len(s.world.states) == 3
+    model = DisplacementModel(s)
+    while model.running:
+        model.step()
+    assert any(e["type"] == "border_policy" and e["actor"] == "ALL" for e in model.event_log)
+    hosted = model.recorder.states_table().query("state in ['BFA', 'NER']").refugees_hosted.max()
+    free = DisplacementModel(load_scenario(_plain(scenario)))
+    while free.running:
+        free.step()
+    assert hosted < free.recorder.states_table().query("state in ['BFA', 'NER']").refugees_hosted.max()
+
+
+def _plain(scenario: Path) -> Path:
+    plain = scenario.with_name("plain.yaml")
+    plain.write_text("name: x\nworld: {flee: mali_cut}\n")
+    return plain
 
 
 def test_observed_locations_are_checked(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.scenario.errors import ScenarioError
-from tests.conftest import mechanism
+from tests.conftest import decisions, mechanism
 
 
 def rows(model, kind: str) -> list[dict]:
@@ -134,3 +134,16 @@ def test_an_airlift_from_a_state_in_conflict_takes_its_own_people() -> None:
     only_refugees = mechanism("burden-sharing", *base, "events.2={day: 40, type: evacuation, from: ORI, "
                               "to: MEM, people: 300, eligible: [refugee]}", days=42)
     assert rows(only_refugees, "evacuation")[0]["detail"]["people"] == 0
+
+
+def test_the_end_of_a_scripted_border_policy_leaves_an_alliance_closure_alone() -> None:
+    """FRN manages entry for 60 days; the alliance closes it meanwhile; day 60 reopens nothing."""
+    model = mechanism("border-security",
+                      "events.2={day: 0, type: border, state: FRN, policy: managed, capacity: 5000, "
+                      "until: 60}",
+                      days=70)
+    [closed] = decisions(model, "border_policy")
+    assert 0 < closed["day"] < 60
+    assert model.borders.entry_policy("FRN") == "closed"
+    restored = [e for e in model.event_log if e["type"] == "border" and e["detail"].get("restored")]
+    assert all(not e["target"].startswith("FRN<-ORI") for e in restored)
