@@ -546,8 +546,7 @@ PIPE_WIDTH = 200
 
 
 def _score_table(result: scoring.Scores, title: str) -> Table:
-    t = result.table
-    several = result.ensemble and t["variant"].nunique() > 1
+    several = _several_variants(result)
     columns = (["variant"] if several else []) + ["target", "role", "observed"] + (
         ["median", "90% band", "error", "tol.", "within", "in band"] if result.ensemble
         else ["simulated", "error", "tol.", "within"])
@@ -555,30 +554,38 @@ def _score_table(result: scoring.Scores, title: str) -> Table:
     for col in columns:
         table.add_column(col, justify="left" if col in ("variant", "target", "role") else "right",
                          overflow="fold", no_wrap=col != "target")  # a label folds, a number never
-    for r in t.itertuples():
+    for r in result.table.itertuples():
         simulated = ([_number(r.median), f"{_number(r.q05)} to {_number(r.q95)}"] if result.ensemble
                      else [_number(r.simulated)])
         cells = [escape(r.target), r.role, _number(r.observed), *simulated, _percent(r.relative_error),
-                 f"±{r.tolerance:.0%}", "yes" if r.within_tolerance else "no"]
+                 f"±{r.tolerance:.0%}", _yes(r.within_tolerance)]
         if result.ensemble:
-            cells.append("yes" if r.inside_band else "no")
+            cells.append(_yes(r.inside_band))
         table.add_row(*([escape(str(r.variant))] if several else []), *cells)
     return table
 
 
 def _score_summary(result: scoring.Scores) -> Table:
+    several = _several_variants(result)
     table = Table(title="Summary: calibration rows are in sample, validation rows out of sample")
-    columns = (["variant"] if result.ensemble else []) + ["role", "targets", "within tolerance",
-                                                          "median |error|"]
+    columns = (["variant"] if several else []) + ["role", "targets", "within tolerance", "median |error|"]
     columns += ["in band"] if result.ensemble else []
     for col in columns:
         table.add_column(col, justify="left" if col in ("variant", "role") else "right", no_wrap=True)
     for r in result.summary.itertuples():
         cells = [r.role, str(r.targets), f"{r.within_tolerance:.0%}", f"{r.median_abs_relative_error:.0%}"]
         if result.ensemble:
-            cells = [escape(str(r.variant)), *cells, f"{r.coverage:.0%}"]
-        table.add_row(*cells)
+            cells.append(f"{r.coverage:.0%}")
+        table.add_row(*([escape(str(r.variant))] if several else []), *cells)
     return table
+
+
+def _several_variants(result: scoring.Scores) -> bool:
+    return result.ensemble and result.table["variant"].nunique() > 1
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _percent(x: float) -> str:

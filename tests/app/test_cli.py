@@ -239,3 +239,17 @@ def test_score_bad_targets_or_directory_is_a_message_and_writes_nothing(tmp_path
     assert not (tmp_path / "r" / "score-toy.csv").exists()
     nowhere = runner.invoke(app, ["score", str(tmp_path), "--targets", str(targets)])
     assert nowhere.exit_code == 1 and "is not an allysim run directory" in nowhere.output
+
+
+def test_score_an_ensemble_prints_and_writes_its_band(tmp_path: Path) -> None:
+    made = runner.invoke(app, ["ensemble", str(TOY), "--replicates", "2", "--set", "days=75", "--jobs", "1",
+                               "--tables", "states,flows,locations", "-o", str(tmp_path / "e")])
+    assert made.exit_code == 0, made.output
+    targets = tmp_path / "toy.targets.csv"
+    targets.write_text(TARGETS, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(tmp_path / "e"), "--targets", str(targets)])
+    assert result.exit_code == 0, result.output
+    assert "90% band" in result.output and "in band" in result.output
+    table = pd.read_csv(tmp_path / "e" / "score-toy.csv")
+    assert table["replicates"].tolist() == [2, 2] and (table["q05"] <= table["q95"]).all()
+    assert set(table.columns) >= {"variant", "median", "q05", "q95", "inside_band"}
