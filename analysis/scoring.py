@@ -13,6 +13,7 @@ import csv
 import difflib
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -146,7 +147,8 @@ def read_targets(path: Path, facts: RunFacts) -> list[Target]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise TargetsError([f"{path}: cannot read it ({exc})"]) from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise TargetsError([f"{name}: cannot read it ({reason}; expected a UTF-8 CSV file)"]) from None
     rows = [(number, line) for number, line in enumerate(lines, start=1)
             if line.strip() and not line.lstrip().startswith("#")]
     if not rows:
@@ -309,7 +311,7 @@ def _some(names: frozenset[str], most: int = 12) -> str:
     return "one of " + ", ".join(listed[:most]) + more
 
 
-def _hint(given: str, choices) -> str:
+def _hint(given: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(given, list(choices), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -233,6 +233,14 @@ def test_a_bad_header_or_an_empty_file_is_a_message(toy: Path, tmp_path: Path, t
         score(toy, path)
 
 
+def test_a_missing_or_binary_targets_file_is_a_message(toy: Path, tmp_path: Path) -> None:
+    with pytest.raises(TargetsError, match=r"nowhere\.csv: cannot read it \(No such file or directory"):
+        score(toy, tmp_path / "nowhere.csv")
+    (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00quantity")
+    with pytest.raises(TargetsError, match=r"binary\.csv: cannot read it .*expected a UTF-8 CSV file"):
+        score(toy, tmp_path / "binary.csv")
+
+
 @pytest.mark.parametrize("episode", ["kosovo-1999", "mali-2012"])
 def test_the_shipped_targets_fit_their_scenario(episode: str) -> None:
     spec = load_scenario(ROOT / "scenarios" / "history" / f"{episode}.yaml")
