@@ -505,6 +505,9 @@ def calibrate(
     out.print(f"Outputs: {output}/", markup=False)
 
 
+PIPE_WIDTH = 200  # where score tables print to a pipe or a file: wide enough for every column
+
+
 @app.command()
 def score(
     directory: Annotated[Path, typer.Argument(help="A run directory (allysim run) or an ensemble "
@@ -537,12 +540,9 @@ def score(
         raise _fail(f"error: cannot write {out_file}: {exc.strerror or exc}") from None
     # a pipe or a file has no width: there the tables keep their natural width (numbers whole)
     shown = out if out.is_terminal else Console(highlight=False, soft_wrap=True, width=PIPE_WIDTH)
-    shown.print(_score_table(result, f"{directory}: {len(result.table)} targets of {targets}"))
+    shown.print(_score_table(result, escape(f"{directory}: {len(result.table)} targets of {targets}")))
     shown.print(_score_summary(result))
     out.print(f"Scores: {out_file}", markup=False)
-
-
-PIPE_WIDTH = 200
 
 
 def _score_table(result: scoring.Scores, title: str) -> Table:
