@@ -5,7 +5,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
-DEMO    ?= scenarios/kosovo-1999.yaml
+DEMO    ?= scenarios/history/kosovo-1999.yaml
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
 
 .PHONY: demo test dashboard lint bench browser clean

@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("car2013", "kosovo-1999"), default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        cases = {"kosovo-1999": ROOT / "scenarios" / "kosovo-1999.yaml"}
+        cases = {"kosovo-1999": ROOT / "scenarios" / "history" / "kosovo-1999.yaml"}
         car = args.flee_data / "car2013"
         if (car / "input_csv").is_dir():
             cases["car2013"] = flee_scenario(car, Path(tmp))

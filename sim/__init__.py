@@ -3,7 +3,7 @@
 The Python API (docs/api.md)::
 
     import sim
-    scenario = sim.load_scenario("scenarios/kosovo-1999.yaml", ["parameters.movement.awareness=2"])
+    scenario = sim.load_scenario("scenarios/history/kosovo-1999.yaml", ["parameters.movement.awareness=2"])
     run = sim.run_scenario(scenario, seed=3)       # tables in memory, typed as analysis.load_run
     model = sim.DisplacementModel(scenario)        # or step the Mesa model yourself
 

@@ -8,6 +8,7 @@ so that every other command starts without loading matplotlib's pyplot or Solara
 from __future__ import annotations
 
 import json
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +28,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from analysis import scoring
 from sim.app.runner import TABLE_FORMATS, RunResult, run_to_directory
 from sim.app.signals import sigterm_as_interrupt
 from sim.experiments.claims import CLAIMS_FOLDER, DEFAULT_REPLICATES, claim_files
@@ -515,6 +517,93 @@ def calibrate(
             cvt.add_row(r.conflict, f"{r.in_sample:.3f}", f"{r.out_of_sample:.3f}")
         out.print(cvt)
     out.print(f"Outputs: {output}/", markup=False)
+
+
+PIPE_WIDTH = 200  # where score tables print to a pipe or a file: wide enough for every column
+
+
+@app.command()
+def score(
+    directory: Annotated[Path, typer.Argument(help="A run directory (allysim run) or an ensemble "
+                         "directory (allysim ensemble ... --tables states,flows,locations).")],
+    targets: Annotated[Path, typer.Option("--targets", help="Observed targets, a CSV file "
+                       "(docs/scoring.md), e.g. scenarios/history/kosovo-1999.targets.csv.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV file to write; default: "
+                      "<directory>/score-<targets name>.csv.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing score file.")] = False,
+) -> None:
+    """Score a run or an ensemble against observed figures: each target's error and whether it is
+    within tolerance (and, for an ensemble, its 90% band), summed up for calibration rows (in
+    sample) and validation rows (out of sample)."""
+    out_file = output or directory / f"score-{targets.name.removesuffix('.csv').removesuffix('.targets')}.csv"
+    if out_file.is_dir() or (out_file.exists() and not force):
+        raise _fail(f"error: {out_file} already exists; choose another -o file"
+                    + ("" if out_file.is_dir() else " or pass --force to replace it"))
+    try:
+        result = scoring.score(directory, targets)
+    except scoring.TargetsError as exc:
+        raise _fail(str(exc)) from None
+    except FileNotFoundError as exc:
+        raise _fail(f"error: {exc}") from None
+    partial = out_file.with_name(f".{out_file.name}.partial-{os.getpid()}")
+    try:
+        result.table.to_csv(partial, index=False, float_format="%.6g")
+        partial.replace(out_file)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise _fail(f"error: cannot write {out_file}: {exc.strerror or exc}") from None
+    # a pipe or a file has no width: there the tables keep their natural width (numbers whole)
+    shown = out if out.is_terminal else Console(highlight=False, soft_wrap=True, width=PIPE_WIDTH)
+    shown.print(_score_table(result, escape(f"{directory}: {len(result.table)} targets of {targets}")))
+    shown.print(_score_summary(result))
+    out.print(f"Scores: {out_file}", markup=False)
+
+
+def _score_table(result: scoring.Scores, title: str) -> Table:
+    several = _several_variants(result)
+    columns = (["variant"] if several else []) + ["target", "role", "observed"] + (
+        ["median", "90% band", "error", "tol.", "within", "in band"] if result.ensemble
+        else ["simulated", "error", "tol.", "within"])
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("variant", "target", "role") else "right",
+                         overflow="fold", no_wrap=col != "target")  # a label folds, a number never
+    for r in result.table.itertuples():
+        simulated = ([_number(r.median), f"{_number(r.q05)} to {_number(r.q95)}"] if result.ensemble
+                     else [_number(r.simulated)])
+        cells = [escape(r.target), r.role, _number(r.observed), *simulated, _percent(r.relative_error),
+                 f"±{r.tolerance:.0%}", _yes(r.within_tolerance)]
+        if result.ensemble:
+            cells.append(_yes(r.inside_band))
+        table.add_row(*([escape(str(r.variant))] if several else []), *cells)
+    return table
+
+
+def _score_summary(result: scoring.Scores) -> Table:
+    several = _several_variants(result)
+    table = Table(title="Summary: calibration rows are in sample, validation rows out of sample")
+    columns = (["variant"] if several else []) + ["role", "targets", "within tolerance", "median |error|"]
+    columns += ["in band"] if result.ensemble else []
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("variant", "role") else "right", no_wrap=True)
+    for r in result.summary.itertuples():
+        cells = [r.role, str(r.targets), f"{r.within_tolerance:.0%}", f"{r.median_abs_relative_error:.0%}"]
+        if result.ensemble:
+            cells.append(f"{r.coverage:.0%}")
+        table.add_row(*([escape(str(r.variant))] if several else []), *cells)
+    return table
+
+
+def _several_variants(result: scoring.Scores) -> bool:
+    return result.ensemble and result.table["variant"].nunique() > 1
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _percent(x: float) -> str:
+    return "-" if x != x else f"{x:+.0%}"
 
 
 # -- experiments -----------------------------------------------------------------------------

@@ -153,6 +153,10 @@ def _scenario_file(candidate: Path, root: Path) -> str | None:
 
 def scenario_files(folder: Path) -> list[Path]:
     """Every scenario file (``*.yaml``) under ``folder``, sorted, without the claim files of its
-    ``claims`` folder (they are not scenarios)."""
+    ``claims`` folder (they are not scenarios), each file once: a symbolic link to a file listed
+    (an old path kept for a moved scenario, such as ``kosovo-1999.yaml`` for
+    ``history/kosovo-1999.yaml``) is left out, so the file appears under its real path."""
     folder = Path(folder)
-    return sorted(p for p in folder.rglob("*.yaml") if CLAIMS_DIR not in p.relative_to(folder).parts[:-1])
+    files = [p for p in folder.rglob("*.yaml") if CLAIMS_DIR not in p.relative_to(folder).parts[:-1]]
+    real = {p.resolve() for p in files if not p.is_symlink()}
+    return sorted(p for p in files if not (p.is_symlink() and p.resolve() in real))

@@ -212,3 +212,60 @@ def test_files_outside_the_scenario_folder_need_the_flag(tmp_path: Path) -> None
     done = CliRunner().invoke(app, ["run", str(tmp_path / "sub" / "aid.yaml"), "--allow-outside-files",
                                     "--days", "3", "-o", str(tmp_path / "run"), "--quiet"])
     assert done.exit_code == 0, done.output
+
+
+TARGETS = ("quantity,scope,date,value,tolerance,role,source\n"
+           "outflow,XAR,2024-03-20,5000,,validation,invented\n"
+           "idps,XAR,2024-04-01,5000,0.5,calibration,invented\n")
+
+
+def test_score_writes_its_csv_beside_the_run_and_replaces_it_only_when_forced(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["run", str(TOY), "-o", str(tmp_path / "r"), "--quiet"]).exit_code == 0
+    targets = tmp_path / "toy.targets.csv"
+    targets.write_text(TARGETS, encoding="utf-8")
+    command = ["score", str(tmp_path / "r"), "--targets", str(targets)]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "r" / "score-toy.csv"
+    table = pd.read_csv(written)
+    assert list(table.columns) == ["line", "target", "role", "observed", "simulated", "relative_error",
+                                   "tolerance", "within_tolerance", "source"]
+    assert table["target"].tolist() == ["outflow[XAR]@2024-03-20", "idps[XAR]@2024-04-01"]
+    assert "outflow[XAR]@2024-03-20" in result.output and "in sample" in result.output
+    before = written.read_bytes()
+    again = runner.invoke(app, command)
+    assert again.exit_code == 1 and "already exists" in again.output and "--force" in again.output
+    assert written.read_bytes() == before
+    assert runner.invoke(app, [*command, "--force"]).exit_code == 0
+    assert runner.invoke(app, [*command, "-o", str(tmp_path / "mine.csv")]).exit_code == 0
+    assert pd.read_csv(tmp_path / "mine.csv").equals(table)
+
+
+def test_score_bad_targets_or_directory_is_a_message_and_writes_nothing(tmp_path: Path) -> None:
+    ran = runner.invoke(app, ["run", str(TOY), "-o", str(tmp_path / "r"), "--quiet", "--days", "30"])
+    assert ran.exit_code == 0
+    targets = tmp_path / "toy.targets.csv"
+    bad = TARGETS.replace("2024-04-01", "2024-05-01").replace("XAR,2024-03-20", "XRA,2024-03-20")
+    targets.write_text(bad, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(tmp_path / "r"), "--targets", str(targets)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{targets}:2: scope: 'XRA' is not a state of the run" in result.output
+    assert (f"{targets}:3: date: 2024-05-01 is outside the run (expected 2024-03-01 to 2024-03-30)"
+            in result.output)
+    assert not (tmp_path / "r" / "score-toy.csv").exists()
+    nowhere = runner.invoke(app, ["score", str(tmp_path), "--targets", str(targets)])
+    assert nowhere.exit_code == 1 and "is not an allysim run directory" in nowhere.output
+
+
+def test_score_an_ensemble_prints_and_writes_its_band(tmp_path: Path) -> None:
+    made = runner.invoke(app, ["ensemble", str(TOY), "--replicates", "2", "--set", "days=75", "--jobs", "1",
+                               "--tables", "states,flows,locations", "-o", str(tmp_path / "e")])
+    assert made.exit_code == 0, made.output
+    targets = tmp_path / "toy.targets.csv"
+    targets.write_text(TARGETS, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(tmp_path / "e"), "--targets", str(targets)])
+    assert result.exit_code == 0, result.output
+    assert "90% band" in result.output and "in band" in result.output
+    table = pd.read_csv(tmp_path / "e" / "score-toy.csv")
+    assert table["replicates"].tolist() == [2, 2] and (table["q05"] <= table["q95"]).all()
+    assert set(table.columns) >= {"variant", "median", "q05", "q95", "inside_band"}

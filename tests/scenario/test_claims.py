@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario.claims import read_claim
+from sim.scenario.claims import read_claim, scenario_files
 from sim.scenario.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,3 +72,16 @@ def test_scenario_files_must_exist_inside_the_folder_holding_the_claims(tmp_path
 def test_a_claim_whose_arms_are_the_same_is_refused(tmp_path: Path) -> None:
     [problem] = refused(tmp_path, CLAIM.replace("  variant: [parameters.displacement.flee_rate=0.02]\n", ""))
     assert "the variant is the baseline" in problem
+
+
+def test_a_moved_scenario_is_listed_once_under_its_real_path(tmp_path: Path) -> None:
+    claim_folder(tmp_path)
+    folder = tmp_path / "scenarios"
+    (folder / "history").mkdir()
+    shutil.copy(ROOT / "scenarios" / "toy.yaml", folder / "history" / "old.yaml")
+    (folder / "old.yaml").symlink_to("history/old.yaml")  # the old path, kept as a link
+    (tmp_path / "elsewhere.yaml").write_text("name: elsewhere\n")
+    (folder / "outside.yaml").symlink_to(tmp_path / "elsewhere.yaml")  # a link to no listed file
+    listed = [p.relative_to(folder).as_posix() for p in scenario_files(folder)]
+    assert listed == ["history/old.yaml", "outside.yaml", "toy.yaml"]  # claims/ is not listed
+    assert (folder / "old.yaml").read_text() == (folder / "history" / "old.yaml").read_text()

@@ -27,6 +27,18 @@ def test_scenario_picker_lists_subfolders(monkeypatch: pytest.MonkeyPatch) -> No
     assert DashboardModel("mechanisms/intervention").spec.name == "intervention"
 
 
+def test_the_historical_scenarios_are_offered_once_and_their_old_names_still_open_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    choices = picker.scenario_choices(ROOT / "scenarios")
+    assert {"history/kosovo-1999", "history/mali-2012"} <= set(choices)
+    assert "kosovo-1999" not in choices and "mali-2012" not in choices  # each file listed once
+    monkeypatch.setenv(picker.SCENARIO_DIR_ENV, str(ROOT / "scenarios"))
+    for started in ["kosovo-1999", str(ROOT / "scenarios" / "kosovo-1999.yaml")]:  # the old names
+        monkeypatch.setenv(picker.SCENARIO_ENV, started)
+        assert picker.initial_scenario() == "history/kosovo-1999"
+        assert allowed_scenario(started).resolve() == ROOT / "scenarios" / "history" / "kosovo-1999.yaml"
+
+
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scenario folder (toy, sub/twin, a link leading outside) next to a secret file."""
