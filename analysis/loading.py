@@ -15,7 +15,8 @@ DTYPES: dict[str, dict[str, str]] = {
     "stocks": {"day": _INT, "origin_state": _STR, "host_state": _STR, "status": _STR, "count": _INT},
     "states": {"day": _INT, "state": _STR, "residents": _INT, "idps": _INT, "refugees_hosted": _INT,
                "refugees_abroad": _INT, "returnees": _INT, "relocated_in_cum": _INT,
-               "relocated_out_cum": _INT, "resettled_out_cum": _INT, "border_policy": _STR},
+               "relocated_out_cum": _INT, "resettled_out_cum": _INT, "deaths_cum": _INT,
+               "border_policy": _STR},
     "locations": {"day": _INT, "location": _STR, "state": _STR, "kind": _STR, "residents": _INT,
                   "idps": _INT, "refugees": _INT, "total": _INT, "capacity": "Int64",
                   "conflict_intensity": "float64"},
@@ -25,7 +26,7 @@ DTYPES: dict[str, dict[str, str]] = {
                "detail": _STR},
     "summary": {"state": _STR, "peak_refugees_hosted": _INT, "peak_refugees_date": _STR,
                 "peak_idps": _INT, "peak_idps_date": _STR, "total_fled": _INT, "returned": _INT,
-                "relocated": _INT, "resettled": _INT},
+                "relocated": _INT, "resettled": _INT, "deaths": _INT},
 }
 
 

@@ -21,7 +21,8 @@ BETWEEN_STATES = {"crossing": ("crossed the border (flight or onward journey)", 
                   "relocation": ("relocated (burden sharing)", "#9467bd"),
                   "resettlement": ("resettled", "#8c564b"),
                   "evacuation": ("evacuated", "#e377c2"),
-                  "economic": ("economic migration", "#7f7f7f")}
+                  "economic": ("economic migration", "#7f7f7f"),
+                  "death": ("died on the crossing", "#000000")}
 STATE_FLOW_KINDS = ("flight", *BETWEEN_STATES)
 
 

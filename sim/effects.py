@@ -149,8 +149,17 @@ def aid(e: AidEvent, stage: Stage) -> list[Row]:
 
 
 def route(e: RouteEvent, stage: Stage) -> list[Row]:
-    stage.ctx.world.set_route_open(e.from_, e.to, e.action == "open")
-    return [{"actor": "", "target": f"{e.from_}-{e.to}", "detail": {"action": e.action}}]
+    world = stage.ctx.world
+    edge = world.edge_of[frozenset((world.index[e.from_], world.index[e.to]))]
+    detail: dict[str, Any] = {"action": e.action}
+    if e.action != "set":
+        world.edge_open[edge] = e.action == "open"
+    if e.risk is not None:
+        world.edge_risk[edge] = detail["risk"] = e.risk
+    if e.capacity is not None:
+        stage.ctx.borders.set_policy(("route", edge), "managed", e.capacity, controller="scenario")
+        detail["capacity"] = e.capacity
+    return [{"actor": "", "target": f"{e.from_}-{e.to}", "detail": detail}]
 
 
 TRANSFERS = {"relocation": (FlowKind.RELOCATION, Status.RELOCATED),

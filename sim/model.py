@@ -166,5 +166,10 @@ class DisplacementModel(mesa.Model):
         return self.spawner.unplaced if self.spawner is not None else 0
 
     def total_people(self) -> int:
-        """Everyone in the simulation: conserved exactly from day to day."""
-        return self.population.total()
+        """Everyone in the simulation, alive or died on the way: conserved exactly from day to day."""
+        return self.population.total() + self.deaths
+
+    @property
+    def deaths(self) -> int:
+        """People who died crossing irregular routes so far."""
+        return int(self.population.died.sum())

@@ -1,9 +1,10 @@
 """Border gates: who may cross from one state into another today, and how many.
 
-A gate is either a state's entry policy towards one neighbour (``("state", to, from)``) or the
+A gate is either a state's entry policy towards one neighbour (``("state", to, from)``), the
 entry policy of one location (``("location", i)``), which overrides the state's for crossings
-into that location. Policies: open, managed (a daily capacity shared by everyone crossing that
-gate) or closed.
+into that location, or an irregular route's own daily capacity (``("route", edge)``), which
+replaces both on that route: smugglers and boats do not pass a border post. Policies: open,
+managed (a daily capacity shared by everyone crossing that gate) or closed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class Borders:
                 if to_state != from_state:
                     b = spec[to_state].borders.get(from_state, spec[to_state].border)
                     self._add(("state", to_state, from_state), b.policy, b.capacity)
+        for e, route in enumerate(scenario.world.routes):
+            if route.irregular:
+                self._add(("route", e), "open" if route.capacity is None else "managed", route.capacity)
         self.remaining = np.zeros(0, dtype=np.int64)
         self._dirty = True
 
@@ -101,6 +105,8 @@ class Borders:
             w = self.world
             self._by_state = {s: [] for s in w.state_ids}
             for key, g in self.gate_of.items():
+                if key[0] == "route":  # an irregular route's capacity is nobody's border policy
+                    continue
                 self._by_state[key[1] if key[0] == "state" else w.state_ids[w.state_of[key[1]]]].append(g)
         return self._by_state.get(state, [])
 
@@ -133,10 +139,15 @@ class Borders:
         return self._path_closed
 
     def _gate_for(self, u: int, v: int) -> int:
-        """The gate met going from location u into location v of another state.
+        """The gate met going from location u into location v of another state (or on an
+        irregular route).
 
-        A location's own gate, when managed or closed, takes precedence over its state's gate.
+        An irregular route's gate is the only one on it; otherwise a location's own gate, when
+        managed or closed, takes precedence over its state's gate.
         """
+        route = self.gate_of.get(("route", self.world.edge_of.get(frozenset((u, v)))))
+        if route is not None:
+            return route
         g = self.gate_of.get(("location", v))
         if g is None or self.policy[g] == OPEN:
             w = self.world
@@ -145,7 +156,9 @@ class Borders:
 
     def crossing_policy(self, u: int, v: int) -> str:
         """Policy met on the road from location u into location v ('open' within a state)."""
-        if self.world.state_of[u] == self.world.state_of[v]:
+        edge = self.world.edge_of.get(frozenset((u, v)))
+        irregular = edge is not None and self.world.edge_irregular[edge]
+        if self.world.state_of[u] == self.world.state_of[v] and not irregular:
             return "open"
         return POLICY_NAMES[self.policy[self._gate_for(u, v)]]
 
@@ -156,7 +169,8 @@ class Borders:
     def _resolve(self) -> None:
         p = self.paths
         hop_gate = np.full(p.edges.shape, -1, dtype=np.int64)
-        rows, hops = np.nonzero(p.crosses)
+        irregular = self.world.edge_irregular[np.maximum(p.edges, 0)] & (p.edges >= 0)
+        rows, hops = np.nonzero(p.crosses | irregular)
         for r, k in zip(rows.tolist(), hops.tolist(), strict=True):
             hop_gate[r, k] = self._gate_for(int(p.nodes[r, k]), int(p.nodes[r, k + 1]))
         self._hop_gate = hop_gate

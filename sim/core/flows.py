@@ -24,6 +24,7 @@ class FlowKind(IntEnum):
     RETURN = 6  # people starting the journey home
     ECONOMIC = 7
     BLOCKED = 8  # people stopped at a closed border or road (to = where they could not go)
+    DEATH = 9  # people who died crossing an irregular route (from and to: its two ends)
 
     @property
     def label(self) -> str:

@@ -230,12 +230,12 @@ class Movement:
 
     def _restricted_paths(self) -> np.ndarray:
         """[P] paths with a hop through a managed or closed gate, or along a closed road, today."""
-        p, borders = self.paths, self.borders
+        p, borders, w = self.paths, self.borders, self.world
         gated = borders.policy_codes()[borders.hop_gates()] != OPEN
         restricted = np.zeros(len(p.end), dtype=bool)
         for k in range(p.max_hops):  # hop by hop: cheaper than a reduction along the short hop axis
             edge = p.edges[:, k]
-            restricted |= gated[:, k] | ((edge >= 0) & ~self.world.edge_open[edge])
+            restricted |= gated[:, k] | ((edge >= 0) & (~w.edge_open[edge] | (w.edge_risk[edge] > 0)))
         return restricted
 
     def _advance(self, trav: Travellers, budget: np.ndarray,
@@ -318,7 +318,8 @@ class Movement:
 
         A closed gate or road strands people before it (``stop``/``stranded_at`` are updated); a
         managed gate lets through at most its remaining daily capacity, shared by a hypergeometric
-        draw among everyone reaching it, and the rest wait there (returned as travellers).
+        draw among everyone reaching it, and the rest wait there (returned as travellers); on a
+        risky irregular route, each person who crosses dies with the route's risk.
         """
         if not len(rows):
             return []
@@ -354,10 +355,25 @@ class Movement:
                 waiting.progress = at_node[at_gate]
                 held.append(waiting)
                 n[at_gate] = passed
-            crossed = reach & ~blocked & (gate >= 0)
+            crossed = reach & ~blocked & p.crosses[path, k]  # (an irregular route may stay inside a state)
+            self._die_crossing(reach & ~blocked, edges[:, k], nodes[:, k], nodes[:, k + 1],
+                               trav.origin[rows], n)
             self.flows.add(nodes[crossed, k], nodes[crossed, k + 1], FlowKind.CROSSING, n[crossed])
         stop[rows], count[rows], stranded_at[rows] = end, n, stranded
         return held
+
+    def _die_crossing(self, crossing: np.ndarray, edge: np.ndarray, frm: np.ndarray, to: np.ndarray,
+                      origin: np.ndarray, n: np.ndarray) -> None:
+        """Of the ``n`` people of each ``crossing`` row, those who die on a risky route leave ``n``
+        and are counted (flows of kind death; deaths by home state)."""
+        risk = np.where(crossing & (edge >= 0), self.world.edge_risk[np.maximum(edge, 0)], 0.0)
+        rows = risk.nonzero()[0]
+        if not len(rows):
+            return
+        dead = self.rng.binomial(n[rows], risk[rows])
+        n[rows] -= dead
+        self.flows.add(frm[rows], to[rows], FlowKind.DEATH, dead)
+        self.population.note_died(origin[rows], dead)
 
     def _displaced_status(self, origin: np.ndarray, loc: np.ndarray) -> np.ndarray:
         """Displaced people are IDPs inside their home state and refugees outside it.

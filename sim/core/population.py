@@ -25,9 +25,10 @@ class Population:
         self.occupancy = np.zeros((world.n, N_STATUS), dtype=np.int64)  # [location, status]
         self.cube = np.zeros((n_states, n_states, N_STATUS), dtype=np.int64)  # [origin, host, status]
         self.returned = np.zeros(n_states, dtype=np.int64)  # people back home, by home state (cum.)
+        self.died = np.zeros(n_states, dtype=np.int64)  # people who died on the way, by home state (cum.)
 
     def total(self) -> int:
-        """Everyone: conserved exactly from day to day."""
+        """Everyone alive; with the dead (``died``) it is conserved exactly from day to day."""
         return self.people.total() + self.travellers.total() + self.returning.total()
 
     def hosted(self, state: int, statuses: tuple[Status, ...] = (Status.REFUGEE,)) -> int:
@@ -44,6 +45,11 @@ class Population:
         """People who reached their home location today."""
         self.returned += np.bincount(self.world.state_of[home], weights=count,
                                      minlength=len(self.returned)).astype(np.int64)
+
+    def note_died(self, home: np.ndarray, count: np.ndarray) -> None:
+        """People from these home locations who died on the way today."""
+        self.died += np.bincount(self.world.state_of[home], weights=count,
+                                 minlength=len(self.died)).astype(np.int64)
 
     def observe(self, traveller_position: np.ndarray) -> None:
         """Refresh ``occupancy`` and ``cube`` from the tables (``traveller_position``: where each

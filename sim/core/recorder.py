@@ -88,6 +88,7 @@ class Recorder:
             self.relocated_in.copy(),
             self.relocated_out.copy(),
             self.resettled_out.copy(),
+            self.population.died.copy(),
         ], axis=1))
         self.policies.append(self._entry_policies())
         occ = self.population.occupancy
@@ -157,9 +158,10 @@ class Recorder:
     def states_table(self) -> pd.DataFrame:
         states = self.world.state_ids
         days = np.repeat(np.array(self.days), len(states))
-        values = np.concatenate(self.state_rows) if self.state_rows else np.zeros((0, 8), dtype=np.int64)
         cols = ["residents", "idps", "refugees_hosted", "refugees_abroad", "returnees",
-                "relocated_in_cum", "relocated_out_cum", "resettled_out_cum"]
+                "relocated_in_cum", "relocated_out_cum", "resettled_out_cum", "deaths_cum"]
+        values = (np.concatenate(self.state_rows) if self.state_rows
+                  else np.zeros((0, len(cols)), dtype=np.int64))
         df = pd.DataFrame({"day": days, "date": self._dates(days),
                            "state": np.tile(np.array(states, dtype=object), len(self.days))})
         for k, c in enumerate(cols):
@@ -231,4 +233,5 @@ class Recorder:
             "peak_idps": peak_idps, "peak_idps_date": peak_idps_date,
             "total_fled": self.fled, "returned": self.population.returned.copy(),
             "relocated": self.relocated_out, "resettled": self.resettled_out,
+            "deaths": self.population.died.copy(),
         })

@@ -86,6 +86,8 @@ class World:
         default_speed = scenario.parameters.movement.max_move_speed
         self.edge_speed = np.array([r.speed or default_speed for r in w.routes], dtype=float)
         self.edge_open = np.ones(len(w.routes), dtype=bool)
+        self.edge_irregular = np.array([r.irregular for r in w.routes], dtype=bool)
+        self.edge_risk = np.array([r.risk for r in w.routes], dtype=float)  # death on the crossing
         self.edge_of = {frozenset((int(u), int(v))): e
                         for e, (u, v) in enumerate(zip(self.edge_u, self.edge_v, strict=True))}
         self.is_camp = np.isin(self.kind, (Kind.CAMP, Kind.IDP_CAMP))
@@ -101,9 +103,6 @@ class World:
         if state:
             return np.flatnonzero(self.state_of == self.state_index[state]).tolist()
         return list(range(self.n))
-
-    def set_route_open(self, a: str, b: str, is_open: bool) -> None:
-        self.edge_open[self.edge_of[frozenset((self.index[a], self.index[b]))]] = is_open
 
     def note_conflict(self, day: int) -> None:
         """Remember that today's conflict locations saw fighting (returns wait for safe days)."""

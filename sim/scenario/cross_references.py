@@ -66,6 +66,7 @@ def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
             unknown("location", loc.displaced_from, loc_set,
                     ("world", "locations", i, "displaced_from"))
     pairs: set[frozenset[str]] = set()
+    irregular = {frozenset((r.from_, r.to)) for r in s.world.routes if r.irregular}
     for i, r in enumerate(s.world.routes):
         unknown("location", r.from_, loc_set, ("world", "routes", i, "from"))
         unknown("location", r.to, loc_set, ("world", "routes", i, "to"))
@@ -86,9 +87,12 @@ def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
             out.append(((*where, "day"), f"day {ev.day} is outside the run (days 0..{s.days - 1})"))
         for field, kind, value in ev.targets():
             unknown(kind, value, known_ids[kind], (*where, field))
-        if isinstance(ev, RouteEvent) and frozenset((ev.from_, ev.to)) not in pairs \
-                and {ev.from_, ev.to} <= loc_set:
-            out.append((where, f"there is no route between {ev.from_!r} and {ev.to!r}"))
+        if isinstance(ev, RouteEvent) and {ev.from_, ev.to} <= loc_set:
+            if frozenset((ev.from_, ev.to)) not in pairs:
+                out.append((where, f"there is no route between {ev.from_!r} and {ev.to!r}"))
+            elif ev.action == "set" and frozenset((ev.from_, ev.to)) not in irregular:
+                out.append(((*where, "action"), f"the route {ev.from_}-{ev.to} is not irregular: "
+                            "only an irregular route has a capacity and a risk to set"))
     out += observed_references(s)
     out += check_limits(s)
     out += _parameter_changes(s)

@@ -132,13 +132,25 @@ class AidEvent(ScriptedEvent):
 
 
 class RouteEvent(ScriptedEvent):
-    """A road opens or closes (a bridge destroyed, a checkpoint set up)."""
+    """A road opens or closes (a bridge destroyed, a checkpoint set up), or an irregular route's
+    terms change (search and rescue lowers its risk; a crackdown on smugglers cuts its capacity)."""
 
     type: Literal["route"]
     from_: LocationId = Field(alias="from", description="Location id at one end of the road.")
     to: LocationId = Field(description="Location id at the other end.")
-    action: Literal["open", "close"] = Field(description="close: nobody plans a journey on it and "
-                                              "travellers reaching it stop before it; open: usable again.")
+    action: Literal["open", "close", "set"] = Field(
+        description="close: nobody plans a journey on it and travellers reaching it stop before it; "
+        "open: usable again; set: new capacity and/or risk of an irregular route.")
+    capacity: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="With set: the route's new "
+                                 "daily capacity (at most 10^12).")
+    risk: Probability | None = Field(None, description="With set: the route's new probability of "
+                                     "dying on the crossing.")
+
+    @model_validator(mode="after")
+    def _terms_with_set(self) -> RouteEvent:
+        if (self.action == "set") != (self.capacity is not None or self.risk is not None):
+            raise ValueError("'capacity' or 'risk' go with action 'set', and action 'set' needs one")
+        return self
 
     def targets(self) -> list[tuple[str, str, str]]:
         return [("from", "location", self.from_), ("to", "location", self.to)]

@@ -112,6 +112,20 @@ class RouteSpec(Strict):
     km: float = Field(gt=0, le=MAX_KM, description="Road distance (km, at most 100,000).")
     speed: float | None = Field(None, ge=MIN_SPEED, le=MAX_SPEED, description="Travel speed on this road "
                                 "(km/day, 0.001 to 100,000); default: parameters.movement.max_move_speed.")
+    irregular: bool = Field(False, description="An irregular route (smuggling, a sea crossing): no "
+                            "border post, so entry policies do not apply; its own daily capacity "
+                            "and crossing risk do.")
+    capacity: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="Irregular routes: most people "
+                                 "crossing a day (shared fairly among everyone reaching it; the rest "
+                                 "wait); default: no limit. At most 10^12.")
+    risk: float = Field(0.0, ge=0, le=1, description="Irregular routes: probability of dying on the "
+                        "crossing (deaths are counted: flows of kind death, deaths_cum by home state).")
+
+    @model_validator(mode="after")
+    def _irregular_terms(self) -> RouteSpec:
+        if not self.irregular and (self.capacity is not None or self.risk > 0):
+            raise ValueError("'capacity' and 'risk' go with 'irregular: true'")
+        return self
 
 
 class World(Strict):
