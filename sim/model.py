@@ -72,7 +72,8 @@ class DisplacementModel(mesa.Model):
                         if spec.parameters.displacement.mode == "data_driven" else None)
         self.movement = Movement(w, self.paths, self.borders, spec.parameters, self.population,
                                  self.flows, self.streams.stream("movement"), self.spawner,
-                                 forced_returns=any(e.type == "return" for e in spec.events))
+                                 keep_homes=bool(spec.world.populations)
+                                 or any(e.type == "return" for e in spec.events))
         self.alliances = [Alliance(self, a) for a in spec.world.alliances]
         conflicts = {c.id: c for c in spec.world.conflicts}
         self.negotiations = [NegotiationTrack(n, conflicts[n.conflict],
@@ -107,7 +108,13 @@ class DisplacementModel(mesa.Model):
         status = np.where(w.state_of[at] == w.state_of[home], Status.IDP, Status.REFUGEE)
         displaced = People(loc=at, origin=home, status=status.astype(np.int64),
                            count=np.array([r[2] for r in rows], dtype=np.int64))
-        return People.concat([residents, displaced]).merged()
+        abroad = [(w.index[loc], w.index[c.home], n)
+                  for c in spec.world.populations for loc, n in c.at.items()]
+        classes = People(loc=np.array([a[0] for a in abroad], dtype=np.int64),
+                         origin=np.array([a[1] for a in abroad], dtype=np.int64),
+                         status=np.full(len(abroad), Status.RESIDENT, dtype=np.int64),
+                         count=np.array([a[2] for a in abroad], dtype=np.int64))
+        return People.concat([residents, displaced, classes]).merged()
 
     # -- time ------------------------------------------------------------------------------------
 

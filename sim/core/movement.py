@@ -75,7 +75,7 @@ class Movement:
     flows: Flows
     stream: Stream
     spawner: Departures | None = None
-    forced_returns: bool = False  # `return` events send people home even with returns off
+    keep_homes: bool = False  # real homes are needed even with returns off (return events, classes)
 
     def __post_init__(self) -> None:
         self.rng = self.stream.on(0)
@@ -101,7 +101,7 @@ class Movement:
         home (many on Flee folders, where returns are off) without changing any result.
         """
         w = self.world
-        if self.params.returns.enabled or self.forced_returns:
+        if self.params.returns.enabled or self.keep_homes:
             return np.arange(w.n)
         states, first = np.unique(w.state_of, return_index=True)
         representative = np.zeros(len(w.state_ids), dtype=np.int64)
@@ -214,7 +214,9 @@ class Movement:
             if not self.params.movement.continue_same_day or not spare_left.any():
                 arrived_parts.append(arrived)
                 break
-            going = self.rng.binomial(arrived.count, np.where(spare_left, leave_p[arrived.loc], 0.0))
+            # (a class living abroad is home on arrival in its state: it goes no further)
+            going = self.rng.binomial(arrived.count, np.where(spare_left & DISPLACED[arrived.status],
+                                                              leave_p[arrived.loc], 0.0))
             departed, trav, src = self._depart(arrived, going)
             arrived.count -= departed
             arrived_parts.append(arrived)
@@ -272,6 +274,9 @@ class Movement:
                                               count[out], (self.world.n, len(self._homes), TICKS_PER_DAY + 1))
         origin = self._homes[home]
         arrivals = People(loc=loc, origin=origin, status=self._displaced_status(origin, loc), count=counts)
+        home_again = arrivals.status == Status.RETURNEE  # a class living abroad reached its home state
+        if home_again.any():
+            self.population.note_returned(origin[home_again], counts[home_again])
         origin, where = trav.origin[on], node[on]
         still = Travellers(origin=origin, status=self._displaced_status(origin, where), path=path[on],
                            profile=trav.profile[on], progress=tick[on] / TICKS_PER_DAY, count=count[on])
@@ -376,13 +381,15 @@ class Movement:
         self.population.note_died(origin[rows], dead)
 
     def _displaced_status(self, origin: np.ndarray, loc: np.ndarray) -> np.ndarray:
-        """Displaced people are IDPs inside their home state and refugees outside it.
+        """Displaced people are IDPs inside their home state and refugees outside it; people of a
+        population class living abroad are back home (returnees) once in their home state.
 
         Everyone travelling is displaced (departures from home become IDPs; only the displaced
         move on), so a traveller's status always follows from its home and where it is.
         """
-        state = self.world.state_of
-        return np.where(state[loc] == state[origin], Status.IDP, Status.REFUGEE)
+        w = self.world
+        inside = np.where(w.class_home[origin], Status.RETURNEE, Status.IDP)
+        return np.where(w.state_of[loc] == w.state_of[origin], inside, Status.REFUGEE)
 
     # -- returns ---------------------------------------------------------------------------------
 

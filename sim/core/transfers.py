@@ -35,7 +35,8 @@ def transfer_from(ctx: Context, at: np.ndarray, to_loc: int, n: int, kind: FlowK
                   origins: np.ndarray | None = None) -> int:
     """Move up to ``n`` people of ``statuses`` staying where ``at`` (a mask over locations) is true.
 
-    They keep their status unless ``new_status`` is given. Returns how many moved.
+    They keep their status unless ``new_status`` is given (people a programme takes to their own
+    state become returnees). Returns how many moved.
     """
     pop = ctx.population
     p = pop.people
@@ -43,7 +44,12 @@ def transfer_from(ctx: Context, at: np.ndarray, to_loc: int, n: int, kind: FlowK
     if not len(rows):
         return 0
     p.count[rows] -= taken
-    status = p.status[rows] if new_status is None else np.full(len(rows), int(new_status), dtype=np.int64)
+    if new_status is None:
+        status = p.status[rows]
+    else:  # a programme that takes people to their own state brings them home
+        back_home = ctx.world.state_of[p.origin[rows]] == ctx.world.state_of[to_loc]
+        status = np.where(back_home, Status.RETURNEE, new_status).astype(np.int64)
+        pop.note_returned(p.origin[rows][back_home], taken[back_home])
     moved = People(loc=np.full(len(rows), to_loc, dtype=np.int64), origin=p.origin[rows],
                    status=status, count=taken)
     pop.people = People.concat([p, moved])

@@ -91,6 +91,9 @@ class World:
         self.edge_of = {frozenset((int(u), int(v))): e
                         for e, (u, v) in enumerate(zip(self.edge_u, self.edge_v, strict=True))}
         self.is_camp = np.isin(self.kind, (Kind.CAMP, Kind.IDP_CAMP))
+        # Homes of population classes living abroad: their people are back home in its state.
+        self.class_home = np.zeros(self.n, dtype=bool)
+        self.class_home[[self.index[c.home] for c in w.populations]] = True
         self.distances = RoadDistances(self.n, self.edge_u, self.edge_v, self.edge_km)
 
     def set_intensity(self, i: int, value: float) -> None:

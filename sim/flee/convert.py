@@ -397,8 +397,9 @@ def expand_flee_world(data: Any, world: dict, base_dir: Path, source: SourceMap,
     return []
 
 
-# What a scenario may add to a Flee folder's world: its states' policies and the decision layer.
-DECISION_LAYER = ("states", "alliances", "conflicts", "negotiations")
+# What a scenario may add to a Flee folder's world: its states' policies, the decision layer and
+# population classes.
+DECISION_LAYER = ("states", "alliances", "conflicts", "negotiations", "populations")
 
 
 def _overlay_states(states: list[dict], own: Any, own_lines: dict[int, tuple[str, int | None, int | None]],

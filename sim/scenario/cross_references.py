@@ -77,6 +77,7 @@ def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
             out.append((("world", "routes", i), f"route {r.from_}-{r.to} is listed twice"))
         pairs.add(pair)
     out += _decision_references(s, state_set, loc_set, unknown)
+    out += _population_classes(s, loc_set, unknown)
     intervening = {a.id for a in s.world.alliances if a.intervention is not None}
     negotiated = {n.conflict for n in s.world.negotiations}
     known_ids = {"location": loc_set, "state": state_set, "conflict": {c.id for c in s.world.conflicts},
@@ -136,9 +137,11 @@ def check_limits(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
     if (LAST_DATE - s.start_date).days < s.days - 1:
         out.append((("start_date",), f"a run of {s.days} days from {s.start_date} ends after "
                     f"{LAST_DATE}; dates must stay before the year 9000"))
-    people = sum(loc.population + loc.displaced for loc in s.world.locations)
+    people = (sum(loc.population + loc.displaced for loc in s.world.locations)
+              + sum(sum(c.at.values()) for c in s.world.populations))
     if people > MAX_WORLD_PEOPLE:
-        out.append((("world", "locations"), f"{people:,} people in all (populations and displaced); "
+        out.append((("world", "locations"), f"{people:,} people in all (populations, classes and "
+                    "displaced); "
                     f"a world may hold at most 2^50 = {MAX_WORLD_PEOPLE:,} so that every count stays "
                     "exact"))
     out += _route_weight_limit(s, s.parameters.movement)
@@ -288,6 +291,29 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
         unknown("conflict", n.conflict, conflict_ids, ("world", "negotiations", i, "conflict"))
         if n.backing is not None:
             unknown("alliance", n.backing, alliance_ids, ("world", "negotiations", i, "backing"))
+    return out
+
+
+def _population_classes(s: Scenario, locations: set[str], unknown: Any
+                        ) -> list[tuple[tuple[PathPart, ...], str]]:
+    """A class's home is a location of its own (no residents, nobody displaced from it) and its
+    people live outside their home state."""
+    out = _duplicates([c.id for c in s.world.populations], ("world", "populations"), "population class")
+    by_id = {loc.id: loc for loc in s.world.locations}
+    displaced_from = {loc.displaced_from for loc in s.world.locations if loc.displaced}
+    for i, c in enumerate(s.world.populations):
+        where = ("world", "populations", i)
+        unknown("location", c.home, locations, (*where, "home"))
+        home = by_id.get(c.home)
+        if home is not None and (home.population > 0 or c.home in displaced_from):
+            out.append(((*where, "home"), f"{c.home!r} has residents of its own; a class's home must "
+                        "be a location with population 0 that no one else comes from, so that its "
+                        "people are told apart"))
+        for loc in c.at:
+            unknown("location", loc, locations, (*where, "at", loc))
+            if home is not None and loc in by_id and by_id[loc].state == home.state:
+                out.append(((*where, "at", loc), f"{loc!r} is in their home state {home.state}: "
+                            "people at home are residents, not a class"))
     return out
 
 

@@ -39,7 +39,15 @@ from sim.scenario.parameters import (
     ReturnParameters,
     runtime_parameters,
 )
-from sim.scenario.schema import BorderSpec, LocationSpec, RouteSpec, Scenario, StateSpec, World
+from sim.scenario.schema import (
+    BorderSpec,
+    LocationSpec,
+    PopulationClass,
+    RouteSpec,
+    Scenario,
+    StateSpec,
+    World,
+)
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Top level", Scenario),
@@ -48,6 +56,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("world.states[].border and .borders.<STATE>", BorderSpec),
     ("world.locations[]", LocationSpec),
     ("world.routes[]", RouteSpec),
+    ("world.populations[]", PopulationClass),
     *[(f"events[] of type `{cls.model_fields['type'].annotation.__args__[0]}`", cls)
       for cls in EVENT_TYPES],
     ("world.states[].policy", StatePolicy),

@@ -128,6 +128,20 @@ class RouteSpec(Strict):
         return self
 
 
+class PopulationClass(Strict):
+    """People who live in one state but belong to another: foreign workers, third-country
+    nationals. They flee conflict like residents; displaced, they are refugees outside their home
+    state and back home (returnees) once in it, so their flight home is a return."""
+
+    id: LocationId = Field(description="Class id (e.g. egyptian-workers).")
+    home: LocationId = Field(description="Their home: a location of their home state with no "
+                             "residents of its own (population 0), where they count as back home "
+                             "and where voluntary returns take them.")
+    at: dict[LocationId, Annotated[int, Field(ge=0, le=MAX_PEOPLE)]] = Field(
+        min_length=1, description="How many of them live at each location at the start (people, "
+        "at most 10^12 each; added to the location's residents).")
+
+
 class World(Strict):
     """The map: states, locations and the roads between them."""
 
@@ -139,6 +153,9 @@ class World(Strict):
                                           "(negotiations and ceasefires refer to them).")
     negotiations: list[NegotiationSpec] = Field(default_factory=list,
                                                 description="Negotiation tracks between conflict parties.")
+    populations: list[PopulationClass] = Field(default_factory=list, description="Population "
+                                               "classes living away from their home state (foreign "
+                                               "workers, third-country nationals).")
     locations_csv: str | None = Field(None, description="CSV file (relative to the scenario) whose "
                                       "rows are added to 'locations'; columns are the location "
                                       "fields. " + FILE_RULES)
