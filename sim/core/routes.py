@@ -95,11 +95,13 @@ def grid_stops(paths: Paths, ticks_per_day: int) -> GridStops:
 
 
 def candidate_paths(world: World, awareness: int, walk_speed: float, start_on_foot: bool) -> Paths:
-    """Every simple path of 1..awareness hops from every location, sorted by start."""
+    """Every simple path of 1..awareness hops from every location, sorted by start (irregular
+    routes only from their 'from' end)."""
     neighbours: list[list[tuple[int, int]]] = [[] for _ in range(world.n)]
     for e, (u, v) in enumerate(zip(world.edge_u.tolist(), world.edge_v.tolist(), strict=True)):
         neighbours[u].append((v, e))
-        neighbours[v].append((u, e))
+        if not world.edge_irregular[e]:  # an irregular route runs one way only
+            neighbours[v].append((u, e))
     for adj in neighbours:
         adj.sort()
     node_rows: list[list[int]] = []

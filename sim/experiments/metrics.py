@@ -220,6 +220,11 @@ def _crossings_into(o: Outcome, state: str) -> float:
     return o.flow_total("crossing", to_state=state)
 
 
+@_m("deaths", "", "people", "People who died crossing irregular routes over the run.")
+def _deaths(o: Outcome, _: str) -> float:
+    return o.flow_total("death")
+
+
 @_m("economic_moves_into", "state", "people", "Residents who moved into STATE under an alliance's "
     "free movement over the run (economic migration).")
 def _economic_into(o: Outcome, state: str) -> float:

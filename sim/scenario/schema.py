@@ -112,9 +112,9 @@ class RouteSpec(Strict):
     km: float = Field(gt=0, le=MAX_KM, description="Road distance (km, at most 100,000).")
     speed: float | None = Field(None, ge=MIN_SPEED, le=MAX_SPEED, description="Travel speed on this road "
                                 "(km/day, 0.001 to 100,000); default: parameters.movement.max_move_speed.")
-    irregular: bool = Field(False, description="An irregular route (smuggling, a sea crossing): no "
-                            "border post, so entry policies do not apply; its own daily capacity "
-                            "and crossing risk do.")
+    irregular: bool = Field(False, description="An irregular route (smuggling, a sea crossing), "
+                            "travelled only from 'from' to 'to': no border post, so entry policies do "
+                            "not apply; its own daily capacity and crossing risk do.")
     capacity: int | None = Field(None, ge=0, le=MAX_PEOPLE, description="Irregular routes: most people "
                                  "crossing a day (shared fairly among everyone reaching it; the rest "
                                  "wait); default: no limit. At most 10^12.")
