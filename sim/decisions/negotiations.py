@@ -3,8 +3,10 @@ ceasefire.
 
 Claim (004_6bdd4abdcfc19a56.txt, "The Influence of Military Alliances on Negotiation
 Strategies", "Diplomatic Leverage through Military Alliances", "Bilateral vs. Multilateral
-Approaches"): alliance backing adds leverage to prisoner-exchange talks but multilateral tracks
-move more slowly; successful exchanges build the trust that ceasefires need.
+Approaches"; "Psychological Factors in Military Alliance Negotiations"): alliance backing adds
+leverage to prisoner-exchange talks but multilateral tracks move more slowly; successful
+exchanges build the trust that ceasefires need, and make the next exchange likelier; a history
+of cooperation speeds talks; an alliance's guarantee helps an agreement hold.
 """
 
 from __future__ import annotations
@@ -23,27 +25,50 @@ class NegotiationTrack:
         self.spec = spec
         self.conflict = conflict
         self.locations = np.array([ctx.world.index[loc] for loc in conflict.locations], dtype=np.int64)
-        slowdown = spec.multilateral_slowdown if spec.track == "multilateral" else 1.0
-        self.interval = max(1, round(spec.round_days * slowdown))
-        self.leverage = spec.leverage + (spec.alliance_leverage if spec.track == "multilateral" else 0.0)
+        multilateral = spec.track == "multilateral"
+        slowdown = spec.multilateral_slowdown if multilateral else 1.0
+        self.interval = max(1, round(spec.round_days * slowdown * (1.0 - spec.cooperation / 2)))
+        self.leverage = spec.leverage + (spec.alliance_leverage if multilateral else 0.0)
+        self.breakdown = spec.breakdown * (1.0 - (spec.guarantee if multilateral else 0.0))
         self.ceasefire_hazard = spec.base_ceasefire
         self.exchanges = 0
         self.rounds = 0
         self.over = False
+        self.ceasefire_day: int | None = None  # while a ceasefire holds
+        self.breakdowns = 0
         self.actor = spec.backing or "+".join(conflict.parties)
 
     @property
     def exchange_probability(self) -> float:
-        return min(1.0, self.spec.exchange_probability * (1.0 + self.leverage))
+        s = self.spec
+        trust = (1.0 + s.trust_step) ** self.exchanges
+        return min(1.0, s.exchange_probability * (1.0 + self.leverage) * (1.0 + s.cooperation) * trust)
 
     def step(self, day: int) -> None:
         s = self.spec
+        if self.ceasefire_day is not None:
+            self._hold_or_break(day)
+            return
         if self.over or day < s.start_day:
             return
         if (day - s.start_day) % self.interval == 0:
             self.round(day)
         if self.ceasefire_hazard > 0 and self.ctx.rng.random() < self.ceasefire_hazard:
             self.ceasefire()
+
+    def _hold_or_break(self, day: int) -> None:
+        """A ceasefire that may still break down: the hazard halves every hold_days it holds."""
+        held = day - self.ceasefire_day
+        hazard = self.breakdown * 0.5 ** (held / self.spec.hold_days)
+        if hazard <= 0 or self.ctx.rng.random() >= hazard:
+            return
+        self.ctx.world.intensity[self.locations] = self.spec.relapse_intensity
+        self.ceasefire_day, self.over = None, False
+        self.ceasefire_hazard = self.spec.base_ceasefire  # the trust the exchanges built is lost
+        self.breakdowns += 1
+        self.ctx.decision("ceasefire_breakdown", self.actor, self.conflict.id,
+                          {"held_days": held, "breakdowns": self.breakdowns,
+                           "intensity": self.spec.relapse_intensity})
 
     def round(self, day: int) -> None:
         """One round of talks: an exchange happens with the track's probability."""
@@ -71,10 +96,14 @@ class NegotiationTrack:
         """The ceasefire holds: fighting stops at the conflict's locations."""
         self.ctx.world.intensity[self.locations] = 0.0
         self.over = True
+        if self.breakdown > 0:  # it may still break down
+            self.ceasefire_day = self.ctx.day
         self.ctx.decision("ceasefire", self.actor, self.conflict.id,
                           {"exchanges": self.exchanges, "locations": len(self.locations)})
 
     def describe(self) -> tuple[str, str]:
         status = f"{self.rounds} rounds, {self.exchanges} prisoner exchanges"
+        if self.breakdowns:
+            status += f", {self.breakdowns} ceasefire breakdowns"
         return (f"talks on {self.conflict.id} ({self.spec.track})",
                 status + ("; ceasefire" if self.over else ""))

@@ -242,6 +242,16 @@ def _ceasefire_day(o: Outcome, _: str) -> float:
     return o.first_day("ceasefire")
 
 
+@_m("ceasefire_breakdowns", "", "ceasefires", "Ceasefires that broke down over the run.")
+def _breakdowns(o: Outcome, _: str) -> float:
+    return float((o.tables["events"]["type"] == "ceasefire_breakdown").sum())
+
+
+@_m("prisoner_exchanges", "", "exchanges", "Prisoner exchanges over the run.")
+def _exchanges(o: Outcome, _: str) -> float:
+    return float((o.tables["events"]["type"] == "prisoner_exchange").sum())
+
+
 @_m("decision_day", "alliance", "day", "The day ALLIANCE decided to intervene (the run's length if "
     "it never did).")
 def _decision_day(o: Outcome, alliance: str) -> float:

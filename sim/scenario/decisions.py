@@ -310,6 +310,24 @@ class NegotiationSpec(Strict):
     ceasefire_step: Probability = param(0.01, "1/day", "Each exchange adds this to the daily chance of "
                                         "a ceasefire.")
     base_ceasefire: Probability = param(0.0, "1/day", "Daily chance of a ceasefire before any exchange.")
+    trust_step: float = param(0.0, "factor", "Memory of talks: each exchange multiplies the chance "
+                              "that the next round produces one by (1 + trust_step); at most 10^6.",
+                              ge=0, le=MAX_WEIGHT)
+    cooperation: Probability = param(0.0, "0..1", "The parties' history of cooperation (a scenario "
+                                     "input): rounds come more often (round interval x (1 - "
+                                     "cooperation / 2)) and each is likelier to produce an exchange "
+                                     "(x (1 + cooperation)).")
+    breakdown: Probability = param(0.0, "1/day", "Daily chance that a new ceasefire breaks down; it "
+                                   "falls as the ceasefire holds (halved every hold_days). After a "
+                                   "breakdown the fighting returns, the ceasefire chance the "
+                                   "exchanges built is lost and talks resume.")
+    hold_days: int = param(30, "days", "Days over which the breakdown hazard halves (at most "
+                           "36,500).", ge=1, le=MAX_DAYS)
+    guarantee: Probability = param(0.0, "fraction", "Share by which the backing alliance's "
+                                   "guarantee of the agreement (multilateral only) lowers the "
+                                   "breakdown hazard.")
+    relapse_intensity: Probability = param(0.5, "intensity", "Conflict intensity at the conflict's "
+                                           "locations when a ceasefire breaks down (talks resume).")
 
     @model_validator(mode="after")
     def _backing(self) -> NegotiationSpec:
