@@ -505,8 +505,9 @@ def check_run(spec: Any, days: int) -> str | None:
         if model.total_people() != start:
             return f"day {day}: {model.total_people()} people, {start} at the start"
         day += 1
-    stocks = model.recorder.tables()["stocks"]
-    per_day = stocks.groupby("day")["count"].sum()
+    tables = model.recorder.tables()
+    per_day = tables["stocks"].groupby("day")["count"].sum()  # the living
+    per_day = per_day.add(tables["states"].groupby("day")["deaths_cum"].sum(), fill_value=0)  # and the dead
     wrong = per_day[per_day != start]
     if len(wrong):
         return f"stocks of day {wrong.index[0]} add up to {wrong.iloc[0]}, not {start}"

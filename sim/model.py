@@ -73,7 +73,7 @@ class DisplacementModel(mesa.Model):
         self.movement = Movement(w, self.paths, self.borders, spec.parameters, self.population,
                                  self.flows, self.streams.stream("movement"), self.spawner,
                                  keep_homes=bool(spec.world.populations)
-                                 or any(e.type == "return" for e in spec.events))
+                                 or any(e.type == "return" for e in spec.events), days=spec.days)
         self.alliances = [Alliance(self, a) for a in spec.world.alliances]
         conflicts = {c.id: c for c in spec.world.conflicts}
         self.negotiations = [NegotiationTrack(n, conflicts[n.conflict],

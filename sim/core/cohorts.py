@@ -22,6 +22,8 @@ from typing import Self
 
 import numpy as np
 
+from sim.scenario.fields import TICKS_PER_DAY
+
 
 class Status(IntEnum):
     """Legal and displacement status of a group of people."""
@@ -95,7 +97,6 @@ class Table:
         return int(self.count.sum())
 
 
-TICKS_PER_DAY = 16  # travel progress is kept in sixteenths of a day so that cohorts merge
 
 
 def _dtype(name: str) -> type:

@@ -76,6 +76,7 @@ class Movement:
     stream: Stream
     spawner: Departures | None = None
     keep_homes: bool = False  # real homes are needed even with returns off (return events, classes)
+    days: int = 36_500  # the run's length: nobody travels longer
 
     def __post_init__(self) -> None:
         self.rng = self.stream.on(0)
@@ -85,7 +86,7 @@ class Movement:
         self._home_rank = np.zeros(self.world.n, dtype=np.int64)
         self._home_rank[self._homes] = np.arange(len(self._homes))
         p = self.paths
-        self.stops = grid_stops(p, TICKS_PER_DAY)
+        self.stops = grid_stops(p, TICKS_PER_DAY, self.days)
         self.choice = RouteChoice(p, len(self.world.state_ids))
         # Today's departures (path, fled from home, count), recorded as flows at the end of the day
         # by departure key = fled * P + path.

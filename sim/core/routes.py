@@ -74,15 +74,17 @@ class GridStops:
     spare: np.ndarray  # [cells]
 
 
-def grid_stops(paths: Paths, ticks_per_day: int) -> GridStops:
+def grid_stops(paths: Paths, ticks_per_day: int, days: int) -> GridStops:
     """The stops of every leg for 0 .. arrival + ``ticks_per_day`` ticks of travel, by the same
-    comparisons (with tolerance EPS) as travel on continuous time."""
+    comparisons (with tolerance EPS) as travel on continuous time. Nobody travels more than the
+    run's ``days``, so a leg that takes longer is cut there: the grid stays as small as the run."""
     n_paths = len(paths.end)
     hops = (paths.edges >= 0).sum(axis=1)
     total = paths.time[:, np.arange(n_paths), hops].ravel()  # [2P] days to the end of each leg
-    arrive = np.maximum(np.ceil((total - EPS) * ticks_per_day), 0).astype(np.int64)
+    arrive = np.maximum(np.ceil(np.minimum(total - EPS, days + 1) * ticks_per_day), 0).astype(np.int64)
     arrive -= (arrive > 0) & ((arrive - 1) / ticks_per_day >= total - EPS)  # the first tick that
     arrive += arrive / ticks_per_day < total - EPS  # arrives, whatever the rounding above
+    arrive = np.minimum(arrive, days * ticks_per_day)
     size = arrive + ticks_per_day + 2  # one cell to spare past a day after arrival
     first = np.concatenate(([0], np.cumsum(size)[:-1]))
     leg = np.repeat(np.arange(len(size)), size)

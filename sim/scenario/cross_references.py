@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from sim.scenario.errors import PathPart, closest
 from sim.scenario.events import ParametersEvent, RouteEvent
-from sim.scenario.fields import MAX_WORLD_PEOPLE
+from sim.scenario.fields import MAX_WORLD_PEOPLE, TICKS_PER_DAY
 from sim.scenario.parameters import MovementParameters, Parameters, runtime_parameters, with_changes
 from sim.scenario.schema import Scenario
 
@@ -32,6 +32,9 @@ MAX_ROUTE_WEIGHT_LOG10 = 300.0
 # largest worlds in use (10,000 places, awareness 1) list under 100,000.
 MAX_JOURNEYS = 1_000_000
 MAX_JOURNEY_CELLS = 10_000_000  # states x journeys, and states x places x widest row
+# Travel steps kept (journeys x 2 profiles x sixteenths of a day until arrival, at most the run):
+# about 40 bytes each while they are built, so this bound keeps them under a gigabyte.
+MAX_TRAVEL_CELLS = 25_000_000
 # Towns taking part in an alliance's free movement: every pair of them is compared every day.
 MAX_FREE_MOVEMENT_TOWNS = 500
 # Points of one observed series: reading a series day by day compares every day with every
@@ -189,13 +192,33 @@ def _journey_limit(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
             n += sum(two[u] - (degree[v] - 1) for u in around)
         starting.append(n)
     journeys, widest, states = sum(starting), max(starting, default=0), max(1, len(s.world.states))
-    if journeys <= MAX_JOURNEYS and states * max(journeys, len(degree) * widest) <= MAX_JOURNEY_CELLS:
+    if journeys > MAX_JOURNEYS or states * max(journeys, len(degree) * widest) > MAX_JOURNEY_CELLS:
+        return [(("parameters", "movement", "awareness"),
+                 f"with awareness {awareness}, route choice would list up to {journeys:,} journeys "
+                 f"({widest:,} from one place) for {states} states; at most {MAX_JOURNEYS:,} journeys "
+                 f"and {MAX_JOURNEY_CELLS:,} journeys x states (or places x widest x states) are "
+                 "allowed: lower awareness or give the busiest places fewer roads")]
+    return _travel_grid_limit(s, journeys)
+
+
+def _travel_grid_limit(s: Scenario, journeys: int) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Travel keeps, for each journey, where it stands after every sixteenth of a day until it
+    arrives (sim/core/routes.py grid_stops, at most the run's length): bounded, with the slowest
+    first leg and the slowest roads after it."""
+    mv = s.parameters.movement
+    if not s.world.routes:
         return []
-    return [(("parameters", "movement", "awareness"),
-             f"with awareness {awareness}, route choice would list up to {journeys:,} journeys "
-             f"({widest:,} from one place) for {states} states; at most {MAX_JOURNEYS:,} journeys and "
-             f"{MAX_JOURNEY_CELLS:,} journeys x states (or places x widest x states) are allowed: "
-             "lower awareness or give the busiest places fewer roads")]
+    ride = max(r.km / (r.speed or mv.max_move_speed) for r in s.world.routes)
+    walk = max(r.km / min(r.speed or mv.max_move_speed, mv.max_walk_speed) for r in s.world.routes) \
+        if mv.start_on_foot else ride
+    longest = min(walk + (mv.awareness - 1) * ride, s.days)  # days, at most the run
+    cells = 2 * journeys * (longest * TICKS_PER_DAY + TICKS_PER_DAY + 2)
+    if cells <= MAX_TRAVEL_CELLS:
+        return []
+    return [(("world", "routes"), f"{journeys:,} journeys of up to {longest:,.0f} days each (the "
+             f"slowest roads at their speeds, the first leg walked) would need {cells:,.0f} travel "
+             f"steps to be kept; at most {MAX_TRAVEL_CELLS:,}: give the roads higher speeds, "
+             "shorten the run or lower awareness")]
 
 
 def _route_weight_limit(s: Scenario, mv: MovementParameters) -> list[tuple[tuple[PathPart, ...], str]]:

@@ -31,6 +31,9 @@ MAX_KM = 1e5
 # Files a scenario names (the limits themselves are in sim/scenario/loading.py).
 FILE_RULES = ("Inside the scenario's folder or its subfolders (after following links) unless "
               "outside files are allowed; UTF-8, at most 64 MiB, cells at most 10,000 characters.")
+# Travel progress is kept in sixteenths of a day so that cohorts merge (sim/core/cohorts.py);
+# the travel limits are counted in these ticks.
+TICKS_PER_DAY = 16
 # Speeds (km/day): from a metre a day to the fastest aircraft; travel days stay well inside int64.
 MIN_SPEED, MAX_SPEED = 1e-3, 1e5
 

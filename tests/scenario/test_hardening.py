@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from sim.loading import load_scenario, load_scenario_text
+from sim.model import DisplacementModel
 from sim.scenario import Scenario, parse_scenario
 from sim.scenario.errors import MAX_SHOWN, ScenarioError, SourceMap
 from tests.conftest import run_conserving
@@ -391,6 +392,36 @@ def test_a_star_that_would_list_millions_of_journeys_is_refused_quickly() -> Non
     assert time.monotonic() - started < 5
     [p] = info.value.problems
     assert p.path == "parameters.movement.awareness" and "journeys" in p.message
+
+
+def slow_road(days: int, km: float, speed: float) -> dict:
+    return {"name": "slow", "start_date": "2024-01-01", "days": days,
+            "world": {"states": [{"id": "XAR"}, {"id": "XBM"}],
+                      "locations": [{"id": "a", "state": "XAR", "population": 1000, "lat": 0, "lon": 0,
+                                     "conflict": 1.0},
+                                    {"id": "b", "state": "XBM", "lat": 0, "lon": 1}],
+                      "routes": [{"from": "a", "to": "b", "km": km, "speed": speed}]}}
+
+
+def test_a_journey_longer_than_the_run_costs_no_more_than_the_run() -> None:
+    """100,000 km at a metre a day would take 10^8 days: travel is kept for the run's 30 only."""
+    data = slow_road(30, 100_000, 0.001)
+    spec = parse_scenario(data, SourceMap("slow.yaml", data))
+    run_conserving(spec, 30)
+    model = DisplacementModel(spec)
+    assert len(model.movement.stops.node) < 10_000
+
+
+def test_travel_that_would_need_too_many_steps_is_refused() -> None:
+    """A century-long run on 200 roads that take centuries: 400 journeys x 36,500 days is too much."""
+    data = slow_road(36_500, 100_000, 0.001)
+    data["world"]["locations"] += [{"id": f"c{i}", "state": "XBM", "lat": 1, "lon": 1} for i in range(199)]
+    data["world"]["routes"] += [{"from": "a", "to": f"c{i}", "km": 100_000, "speed": 0.001}
+                                for i in range(199)]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, SourceMap("slow.yaml", data))
+    [p] = info.value.problems
+    assert p.path == "world.routes" and "travel steps" in p.message
 
 
 def test_an_alliance_member_listed_twice_is_refused(tmp_path: Path) -> None:
