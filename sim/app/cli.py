@@ -88,8 +88,9 @@ def main_options(
                        help="Print the version and exit.")] = False,
 ) -> None:
     """allysim: what-if simulations of alliance-driven displacement."""
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: ":100:" in a message is a line number, not an emoji code
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 OutsideOption = Annotated[bool, typer.Option("--allow-outside-files", help="Let the scenario name "
@@ -553,7 +554,8 @@ def score(
         partial.unlink(missing_ok=True)
         raise _fail(f"error: cannot write {out_file}: {exc.strerror or exc}") from None
     # a pipe or a file has no width: there the tables keep their natural width (numbers whole)
-    shown = out if out.is_terminal else Console(highlight=False, soft_wrap=True, width=PIPE_WIDTH)
+    shown = out if out.is_terminal else Console(highlight=False, soft_wrap=True, emoji=False,
+                                                width=PIPE_WIDTH)
     shown.print(_score_table(result, escape(f"{directory}: {len(result.table)} targets of {targets}")))
     shown.print(_score_summary(result))
     out.print(f"Scores: {out_file}", markup=False)

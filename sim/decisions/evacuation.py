@@ -28,8 +28,8 @@ class Evacuation(Instrument[EvacuationSpec]):
         s, ctx = self.spec, self.ctx
         if day < s.start_day or (s.until is not None and day > s.until):
             return
-        if not self.started:
-            if ctx.population.hosted(self.host) <= s.trigger_refugees:
+        if not self.started:  # (counting everyone eligible: an airlift of residents starts too)
+            if ctx.population.hosted(self.host, statuses(s.eligible)) <= s.trigger_refugees:
                 return
             self.started = True
         flown = {}

@@ -203,8 +203,9 @@ class EvacuationSpec(Strict):
     from_: StateId = param(..., "state", "The frontline host people are flown out of.", alias="from")
     offers: dict[StateId, Annotated[int, Field(ge=0, le=MAX_PEOPLE)]] = param(
         ..., "people/day", "Daily places each member offers (0 to 10^12).")
-    trigger_refugees: int = param(0, "people", "Starts once the host has more refugees than this "
-                                  "(at most 10^12).", ge=0, le=MAX_PEOPLE)
+    trigger_refugees: int = param(0, "people", "Starts once more people eligible to be flown out "
+                                  "(see eligible) are in the host than this (at most 10^12).", ge=0,
+                                  le=MAX_PEOPLE)
     start_day: int = param(0, "day", "Not before this day (at most 36,500).", ge=0, le=MAX_DAYS)
     until: int | None = param(None, "day", "Last day of flights (at most 36,500).", ge=0, le=MAX_DAYS)
     reception: dict[StateId, LocationId] = param({}, "location", "Where each member receives people "

@@ -207,14 +207,16 @@ class ReturnEvent(ScriptedEvent):
                                "eligible; at most 10^12).")
     share: Probability | None = Field(None, description="... or this share of everyone eligible.")
     eligible: list[Eligible] = Field(["refugee"], min_length=1, description="Statuses sent home, "
-                                     "among refugee, relocated and resettled.")
+                                     "among refugee, idp (camps for the displaced closed inside "
+                                     "their own state), relocated and resettled.")
 
     @model_validator(mode="after")
     def _amount(self) -> ReturnEvent:
         if (self.people is None) == (self.share is None):
             raise ValueError("give exactly one of 'people' or 'share'")
-        if bad := sorted(set(self.eligible) - {"refugee", "relocated", "resettled"}):
-            raise ValueError(f"a return takes refugee, relocated or resettled people, not {', '.join(bad)}")
+        if bad := sorted(set(self.eligible) - {"refugee", "idp", "relocated", "resettled"}):
+            raise ValueError(f"a return takes refugee, idp, relocated or resettled people, not "
+                             f"{', '.join(bad)}")
         return self
 
     def targets(self) -> list[tuple[str, str, str]]:

@@ -269,3 +269,11 @@ def test_score_an_ensemble_prints_and_writes_its_band(tmp_path: Path) -> None:
     table = pd.read_csv(tmp_path / "e" / "score-toy.csv")
     assert table["replicates"].tolist() == [2, 2] and (table["q05"] <= table["q95"]).all()
     assert set(table.columns) >= {"variant", "median", "q05", "q95", "inside_band"}
+
+
+def test_a_problem_on_line_100_is_printed_as_a_line_number(tmp_path: Path) -> None:
+    """Rich would print ":100:" as an emoji."""
+    path = tmp_path / "s.yaml"
+    path.write_text("name: x\n" + "".join(f"# {i}\n" for i in range(2, 100)) + "days: -1\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code != 0 and "s.yaml:100:1: days" in result.output

@@ -47,3 +47,11 @@ def test_free_movement_flows_towards_richer_members() -> None:
     by_pair = flows.groupby(["from_state", "to_state"])["count"].sum()
     assert by_pair.get(("FRN", "MEM"), 0) > by_pair.get(("FRN", "MEB"), 0) > 0
     assert ("MEM", "FRN") not in by_pair.index  # nobody moves to a poorer member
+
+
+def test_an_airlift_of_residents_from_a_state_in_conflict_starts() -> None:
+    """Flights out of Oria itself: nobody there is a refugee, the residents are flown out."""
+    model = mechanism("evacuation", "world.alliances.0.evacuation.from=ORI",
+                      "world.alliances.0.evacuation.eligible=[resident, idp]", seed=0, days=10)
+    flows = model.recorder.flows_table().query("kind == 'evacuation'")
+    assert set(flows.from_state) == {"ORI"} and flows.day.min() == 0 and flows["count"].sum() > 0

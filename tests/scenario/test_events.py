@@ -147,3 +147,12 @@ def test_the_end_of_a_scripted_border_policy_leaves_an_alliance_closure_alone() 
     assert model.borders.entry_policy("FRN") == "closed"
     restored = [e for e in model.event_log if e["type"] == "border" and e["detail"].get("restored")]
     assert all(not e["target"].startswith("FRN<-ORI") for e in restored)
+
+
+def test_a_return_event_can_close_camps_for_the_internally_displaced() -> None:
+    model = mechanism("burden-sharing", "world.alliances.0.burden_sharing.daily_capacity=0",
+                      "events.2={day: 60, type: return, from: ORI, eligible: [idp], share: 1.0}", days=62)
+    [row] = rows(model, "return")
+    flows = model.recorder.flows_table().query("kind == 'return' and day == 60")
+    assert row["detail"]["people"] == flows["count"].sum() > 10_000
+    assert set(flows.from_state) == set(flows.to_state) == {"ORI"}
