@@ -44,11 +44,13 @@ class Outcome:
         """[day, state] of one column of states.csv."""
         return self.states.pivot(index="day", columns="state", values=column)
 
-    def flow_total(self, kind: str, to_state: str | None = None) -> float:
+    def flow_total(self, kind: str, to_state: str | None = None, from_state: str | None = None) -> float:
         flows = self.tables["flows"]
         sel = flows["kind"] == kind
         if to_state is not None:
             sel &= flows["to_state"] == to_state
+        if from_state is not None:
+            sel &= flows["from_state"] == from_state
         return float(flows.loc[sel, "count"].sum())
 
     def first_day(self, kind: str, actor: str | None = None) -> float:
@@ -229,6 +231,12 @@ def _deaths(o: Outcome, _: str) -> float:
     "free movement over the run (economic migration).")
 def _economic_into(o: Outcome, state: str) -> float:
     return o.flow_total("economic", to_state=state)
+
+
+@_m("economic_moves_from", "state", "people", "Residents who moved out of STATE under an "
+    "alliance's free movement over the run (economic migration).")
+def _economic_from(o: Outcome, state: str) -> float:
+    return o.flow_total("economic", from_state=state)
 
 
 @_m("onsets", "state", "conflicts", "Conflicts that broke out by themselves in STATE.")

@@ -234,6 +234,10 @@ class FreeMovementSpec(Strict):
                                   "100,000).", gt=0, le=MAX_KM)
     towns_per_state: int = param(3, "locations", "Each member's largest towns take part (at most "
                                  "1,000; 500 towns in all).", ge=1, le=1_000)
+    security_weight: float = param(0.0, "factor", "Security as a driver beside income: the relative "
+                                   "economic gap is raised by security_weight x (the highest conflict "
+                                   "intensity in the origin member minus that in the destination, at "
+                                   "least 0), each day (at most 10^6).", ge=0, le=MAX_WEIGHT)
 
 
 DECISION_RULE = re.compile(r"^(unanimity|majority|qualified:(0?\.\d+|1(\.0+)?))$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from tests.conftest import decisions, mechanism
 
@@ -55,3 +56,20 @@ def test_an_airlift_of_residents_from_a_state_in_conflict_starts() -> None:
                       "world.alliances.0.evacuation.eligible=[resident, idp]", seed=0, days=10)
     flows = model.recorder.flows_table().query("kind == 'evacuation'")
     assert set(flows.from_state) == {"ORI"} and flows.day.min() == 0 and flows["count"].sum() > 0
+
+
+def test_security_draws_economic_migrants_from_a_member_under_fire() -> None:
+    """Shelling in Frontland from day 30: with security_weight 6 more of its residents move to the
+    other members than with income alone; nobody more is pulled before the shelling."""
+    shelling = "events.2={day: 30, type: conflict, locations: [frn_town], intensity: 0.5}"
+
+    def moves(weight: str) -> pd.Series:
+        flows = mechanism("free-movement", shelling,
+                          f"world.alliances.0.free_movement.security_weight={weight}",
+                          seed=0, days=60).recorder.flows_table()
+        economic = flows[(flows.kind == "economic") & (flows.from_state == "FRN")]
+        return economic.groupby(economic.day >= 30)["count"].sum()
+
+    income, secure = moves("0"), moves("6")
+    assert secure[True] > 1.5 * income[True]
+    assert abs(secure[False] - income[False]) < 0.2 * income[False]
