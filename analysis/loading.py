@@ -16,7 +16,7 @@ DTYPES: dict[str, dict[str, str]] = {
     "states": {"day": _INT, "state": _STR, "residents": _INT, "idps": _INT, "refugees_hosted": _INT,
                "refugees_abroad": _INT, "returnees": _INT, "relocated_in_cum": _INT,
                "relocated_out_cum": _INT, "resettled_out_cum": _INT, "deaths_cum": _INT,
-               "border_policy": _STR},
+               "integrated": _INT, "border_policy": _STR},
     "locations": {"day": _INT, "location": _STR, "state": _STR, "kind": _STR, "residents": _INT,
                   "idps": _INT, "refugees": _INT, "total": _INT, "capacity": "Int64",
                   "conflict_intensity": "float64"},

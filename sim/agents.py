@@ -18,6 +18,7 @@ from sim.core.cohorts import Status
 from sim.core.context import Context
 from sim.core.population import Population
 from sim.core.world import Kind, World
+from sim.decisions.after_arrival import AfterArrival, IntegrationProgramme
 from sim.decisions.aid import AidProgramme
 from sim.decisions.border_security import BorderSecurity
 from sim.decisions.burden_sharing import BurdenSharing
@@ -27,6 +28,7 @@ from sim.decisions.free_movement import FreeMovement
 from sim.decisions.instrument import Bloc, Instrument
 from sim.decisions.intervention import Intervention
 from sim.decisions.state_decisions import StateDecisions
+from sim.scenario import Scenario
 from sim.scenario.decisions import AllianceSpec
 from sim.scenario.schema import StateSpec
 
@@ -34,6 +36,7 @@ from sim.scenario.schema import StateSpec
 class Host(Protocol):
     """What agents read of the model that holds them (sim/model.py's DisplacementModel)."""
 
+    spec: Scenario
     world: World
     population: Population
     borders: Borders
@@ -55,10 +58,15 @@ class State(mesa.Agent):
         self.name = spec.name or spec.id
         self.decisions = StateDecisions(index, spec.id, spec.policy,
                                         model.context.for_mechanism(f"state:{spec.id}"))
+        self.after_arrival = AfterArrival(index, spec.policy,
+                                          model.context.for_mechanism(f"state:{spec.id}:after_arrival"),
+                                          model.spec.parameters.movement.max_move_speed)
 
     def decide(self) -> None:
-        """Today's decisions: border review, resettlement deliveries."""
+        """Today's decisions: border review, resettlement deliveries; integration, secondary
+        movement and deportation of the people it received."""
         self.decisions.step(self.model.day)
+        self.after_arrival.step(self.model.day)
 
     @property
     def entry_policy(self) -> str:
@@ -89,7 +97,8 @@ class Alliance(mesa.Agent):
                          decision_rule=spec.decision_rule, required_share=spec.required_share())
         builders = (("intervention", Intervention), ("burden_sharing", BurdenSharing),
                     ("border_security", BorderSecurity), ("aid", AidProgramme),
-                    ("evacuation", Evacuation), ("free_movement", FreeMovement))
+                    ("evacuation", Evacuation), ("free_movement", FreeMovement),
+                    ("integration", IntegrationProgramme))
         self.instruments: list[Instrument] = [
             cls(self.bloc, getattr(spec, name), model.context.for_mechanism(f"alliance:{spec.id}:{name}"))
             for name, cls in builders if getattr(spec, name) is not None]

@@ -34,6 +34,7 @@ class Status(IntEnum):
     RELOCATED = 3  # moved to another alliance member under a relocation scheme
     RESETTLED = 4  # taken in by a third country (resettlement pledge or evacuation)
     RETURNEE = 5  # back home after displacement
+    INTEGRATED = 6  # settled in a host with a lasting status (integration)
 
     @property
     def label(self) -> str:

@@ -25,6 +25,7 @@ class FlowKind(IntEnum):
     ECONOMIC = 7
     BLOCKED = 8  # people stopped at a closed border or road (to = where they could not go)
     DEATH = 9  # people who died crossing an irregular route (from and to: its two ends)
+    DEPORTATION = 10  # rejected asylum seekers sent home by their host (from host to home)
 
     @property
     def label(self) -> str:

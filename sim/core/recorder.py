@@ -89,6 +89,7 @@ class Recorder:
             self.relocated_out.copy(),
             self.resettled_out.copy(),
             self.population.died.copy(),
+            cube[:, :, Status.INTEGRATED].sum(axis=0),
         ], axis=1))
         self.policies.append(self._entry_policies())
         occ = self.population.occupancy
@@ -159,7 +160,7 @@ class Recorder:
         states = self.world.state_ids
         days = np.repeat(np.array(self.days), len(states))
         cols = ["residents", "idps", "refugees_hosted", "refugees_abroad", "returnees",
-                "relocated_in_cum", "relocated_out_cum", "resettled_out_cum", "deaths_cum"]
+                "relocated_in_cum", "relocated_out_cum", "resettled_out_cum", "deaths_cum", "integrated"]
         values = (np.concatenate(self.state_rows) if self.state_rows
                   else np.zeros((0, len(cols)), dtype=np.int64))
         df = pd.DataFrame({"day": days, "date": self._dates(days),

@@ -58,28 +58,37 @@ def transfer_from(ctx: Context, at: np.ndarray, to_loc: int, n: int, kind: FlowK
 
 
 def send_home(ctx: Context, from_state: int, n: int | None, statuses: tuple[Status, ...],
-              origins: np.ndarray | None, speed_km_per_day: float, share: float | None = None) -> int:
+              origins: np.ndarray | None, speed_km_per_day: float, share: float | None = None,
+              kind: FlowKind = FlowKind.RETURN) -> int:
     """Send up to ``n`` (or ``share`` of all) people of ``statuses`` staying in ``from_state``
     home (a forced or host-ordered return); returns how many set off.
 
     They join the returning table and travel home by road at ``speed_km_per_day``, counted as
     returns when they arrive; people with no road home stay where they are.
     """
-    pop, w = ctx.population, ctx.world
-    p = pop.people
+    w = ctx.world
+    p = ctx.population.people
     there = np.flatnonzero((w.state_of[p.loc] == from_state) & status_mask(*statuses)[p.status])
     road_home = np.zeros(len(p), dtype=bool)  # distances only for the rows that could go
     road_home[there] = np.isfinite(w.distances.km(p.origin[there], p.loc[there]))
     rows, taken = _draw(ctx, road_home, n, statuses, origins, share)
+    return start_home(ctx, rows, taken, speed_km_per_day, kind)
+
+
+def start_home(ctx: Context, rows: np.ndarray, taken: np.ndarray, speed_km_per_day: float,
+               kind: FlowKind) -> int:
+    """``taken`` people of each of the people table's ``rows`` (who have a road home) set off
+    home: they leave the table for the returning one; returns how many."""
+    p = ctx.population.people
     if not len(rows):
         return 0
     p.count[rows] -= taken
-    km = w.distances.km(p.origin[rows], p.loc[rows])
+    km = ctx.world.distances.km(p.origin[rows], p.loc[rows])
     days = np.maximum(1, np.ceil(km / speed_km_per_day - EPS)).astype(np.int64)
     leaving = Returning(origin=p.origin[rows], status=p.status[rows], last_loc=p.loc[rows],
                         days_left=days, count=taken)
-    pop.returning = Returning.concat([pop.returning, leaving]).merged()
-    ctx.flows.add(p.loc[rows], p.origin[rows], FlowKind.RETURN, taken)
+    ctx.population.returning = Returning.concat([ctx.population.returning, leaving]).merged()
+    ctx.flows.add(p.loc[rows], p.origin[rows], kind, taken)
     return int(taken.sum())
 
 
@@ -99,6 +108,19 @@ def _draw(ctx: Context, candidates: np.ndarray, n: int | None, statuses: tuple[S
         return rows[:0], rows[:0]
     taken = p.count[rows] if n == available else ctx.rng.multivariate_hypergeometric(p.count[rows], n)
     return rows, taken
+
+
+def change_status(ctx: Context, rows: np.ndarray, counts: np.ndarray, status: Status) -> None:
+    """``counts`` people of each of the people table's ``rows`` take ``status`` where they are."""
+    p = ctx.population.people
+    keep = counts > 0
+    rows, counts = rows[keep], counts[keep]
+    if not len(rows):
+        return
+    p.count[rows] -= counts
+    ctx.population.people = People.concat([p, People(
+        loc=p.loc[rows], origin=p.origin[rows], status=np.full(len(rows), int(status), dtype=np.int64),
+        count=counts)])
 
 
 def statuses(names: list[str]) -> tuple[Status, ...]:

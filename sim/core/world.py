@@ -66,6 +66,7 @@ class World:
 
         # Written by the decision layer, read by movement:
         self.collateral = np.ones(self.n)  # flee/leave multiplier in intervention areas
+        self.integration_support = np.zeros(len(self.state_ids))  # [state] added integration rate
         n_states = len(self.state_ids)
         self.recognition = np.ones((n_states, n_states))  # [host, origin] asylum recognition rate
         self.allied = np.zeros((n_states, n_states), dtype=bool)  # share an alliance with affinity

@@ -36,7 +36,7 @@ Verdict = Literal["supported", "contradicted", "inconclusive"]
 Article = Literal["000_feb0467f0db10932.txt", "001_1ef7c932b405eb7f.txt", "004_6bdd4abdcfc19a56.txt"]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 SERIES = ("residents", "idps", "refugees_hosted", "refugees_abroad", "returnees", "relocated_in_cum",
-          "relocated_out_cum", "resettled_out_cum", "deaths_cum")
+          "relocated_out_cum", "resettled_out_cum", "deaths_cum", "integrated")
 SHOW_PATTERN = rf"^({'|'.join(SERIES)})(\[[A-Za-z0-9_]{{1,40}}\])?$"
 
 

@@ -70,6 +70,17 @@ class StatePolicy(Strict):
                                                "pledges).")
     resettlement: list[ResettlementPledge] = Field(default_factory=list,
                                                    description="Third-country resettlement pledges.")
+    integration_rate: Probability = param(0.0, "1/day", "Daily probability that a refugee, or a "
+                                          "person relocated or resettled here, integrates (status "
+                                          "integrated: settled, no longer moving on or returning); "
+                                          "alliance integration programmes add to it.")
+    secondary_movement: Probability = param(0.0, "1/day", "Daily probability that a person relocated "
+                                            "or resettled to this state leaves it: they are refugees "
+                                            "again and move on by the usual rules.")
+    deportation_rate: Probability = param(0.0, "1/day", "Daily probability that a refugee whose claim "
+                                          "it does not recognise (the share 1 - recognition rate "
+                                          "for their origin) is sent home, if a road leads there "
+                                          "(flows of kind deportation).")
 
 
 class InterventionSpec(Strict):
@@ -225,6 +236,15 @@ class DefenceSpec(Strict):
                           "(if it has one for that member) without deliberation.")
 
 
+class IntegrationSpec(Strict):
+    """Alliance-funded integration programmes in every member (language, work, housing)."""
+
+    boost: Probability = param(0.005, "1/day", "Added to each member's daily integration "
+                               "probability (world.states[].policy.integration_rate).")
+    start_day: int = param(0, "day", "Programmes start on this day (at most 36,500).", ge=0,
+                           le=MAX_DAYS)
+
+
 class FreeMovementSpec(Strict):
     """Economic migration between members' towns, driven by the economic gap and distance."""
 
@@ -266,6 +286,7 @@ class AllianceSpec(Strict):
     evacuation: EvacuationSpec | None = None
     collective_defence: DefenceSpec | None = None
     free_movement: FreeMovementSpec | None = None
+    integration: IntegrationSpec | None = None
 
     @field_validator("decision_rule")
     @classmethod
