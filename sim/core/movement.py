@@ -358,7 +358,9 @@ class Movement:
                     passed = demand
                 borders.remaining[g] -= int(passed.sum())
                 waiting = trav.take(rows[at_gate]).with_counts(demand - passed)
-                waiting.progress = at_node[at_gate]
+                # they wait at the gate: on the progress grid, at the last tick before it, so
+                # that rounding to the grid never puts them past it
+                waiting.progress = np.floor(at_node[at_gate] * TICKS_PER_DAY + EPS) / TICKS_PER_DAY
                 held.append(waiting)
                 n[at_gate] = passed
             crossed = reach & ~blocked & p.crosses[path, k]  # (an irregular route may stay inside a state)

@@ -174,3 +174,18 @@ def test_without_returns_displaced_people_are_kept_by_home_state() -> None:
     assert displaced_homes(model) == {"home"}  # one location stands for XAR
     assert model.recorder.totals["refugees"] > 0
     assert displaced_homes(run_model(two_homes(returns=True))) == {"home", "village"}
+
+
+def test_people_waiting_at_a_managed_gate_off_the_travel_grid_stay_behind_it() -> None:
+    """The gate is reached off the sixteenth-of-a-day grid (108.7 km at 200 km/day): nobody may
+    reach the camp without being counted through it."""
+    data = line_world(events=[{"day": 0, "type": "border", "state": "XBM", "policy": "managed",
+                               "capacity": 20}])
+    data["world"]["routes"][0]["km"] = 108.7  # 8.7 ticks: rounding to the grid would pass the gate
+    data["parameters"]["movement"] = {"start_on_foot": False, "awareness": 2}  # the gate mid-journey
+    model = run_model(data)
+    flows = model.recorder.flows_table()
+    crossed = flows[(flows.kind == "crossing") & (flows.to_state == "XBM")]["count"].sum()
+    states = model.recorder.states_table()
+    in_xbm = states[(states.day == model.day) & (states.state == "XBM")].refugees_hosted.iloc[0]
+    assert in_xbm <= crossed <= 20 * (model.day + 1)
