@@ -17,18 +17,18 @@ from sim.loading import load_scenario
 ROOT = Path(__file__).resolve().parents[2]
 HISTORY = ROOT / "scenarios" / "history"
 EPISODES = sorted(p.stem for p in HISTORY.glob("*.yaml"))
-NEW = ["rwanda-1994", "ukraine-2022", "afghanistan-2021"]
+NEW = ["rwanda-1994", "ukraine-2022", "afghanistan-2021", "libya-2011", "syria-2015"]
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every episode run once, its full length, at its own seed (about 15 s for all five)."""
+    """Every episode run once, its full length, at its own seed (about 30 s for all seven)."""
     out = tmp_path_factory.mktemp("history")
     return {name: run_to_directory(HISTORY / f"{name}.yaml", out / name, command="test").directory
             for name in EPISODES}
 
 
-def test_the_three_new_episodes_are_shipped() -> None:
+def test_the_newer_episodes_are_shipped() -> None:
     assert set(NEW) <= set(EPISODES)
 
 
@@ -105,3 +105,37 @@ def test_afghanistan_the_airlift_flies_residents_out_of_kabul_airport(runs: dict
     assert summary.loc["AFG", "resettled"] == 123_000
     arrivals = run.states[run.states.state.isin(["PAK", "IRN"])]
     assert arrivals.groupby("state")["refugees_hosted"].max().gt(0).all()
+
+
+def test_libya_the_foreign_workers_go_home_and_the_boats_kill(runs: dict[str, Path]) -> None:
+    run = load_run(runs["libya-2011"])
+    [started] = run.events[run.events.type == "intervention_started"].itertuples()
+    assert started.date == pd.Timestamp("2011-03-20")  # the day after resolution 1973's first strikes
+    summary = run.summary.set_index("state")
+    for home in ["EGY", "TUN", "NER", "TCD", "BGD"]:  # workers back home count as returns
+        assert summary.loc[home, "returned"] > 0
+    flown = run.flows[run.flows.kind == "evacuation"]
+    assert set(zip(flown.from_state, flown.to_state, strict=True)) == {("TUN", "EGY"), ("TUN", "BGD"),
+                                                                      ("EGY", "BGD")}
+    boats = run.flows[(run.flows.kind == "crossing") & (run.flows.to_location == "lampedusa")]
+    assert boats.groupby("date")["count"].sum().max() <= 190
+    assert boats.date.min() == pd.Timestamp("2011-03-26") and boats.date.max() <= pd.Timestamp("2011-08-24")
+    dead = run.flows[run.flows.kind == "death"]["count"].sum()
+    assert 0.03 < dead / (dead + boats["count"].sum()) < 0.07  # 1 in 20 crossings
+    italy = run.states[run.states.state == "ITA"].set_index("date")["refugees_hosted"]
+    assert italy.max() <= boats["count"].sum()  # nobody reaches Lampedusa but by the boats
+
+
+def test_syria_the_relocation_scheme_delivers_part_of_its_quotas(runs: dict[str, Path]) -> None:
+    run = load_run(runs["syria-2015"])
+    moved = run.flows[run.flows.kind == "relocation"]
+    assert set(moved.from_state) == {"GRC"} and moved.date.min() == pd.Timestamp("2015-11-04")
+    by_state = moved.groupby("to_state")["count"].sum()
+    quotas = {"FRA": 19714, "ESP": 9323, "NLD": 5947, "PRT": 2951, "FIN": 2078}
+    assert "POL" not in by_state.index  # a fulfilment of 0
+    assert all(0 < by_state[s] <= q for s, q in quotas.items())
+    aegean = run.flows[(run.flows.kind == "crossing") & (run.flows.to_location == "lesvos")]
+    after = aegean[aegean.date >= pd.Timestamp("2016-03-20")].groupby("date")["count"].sum()
+    assert after.max() <= 40  # the EU-Turkey statement's cut
+    assert aegean[aegean.date.dt.year == 2015]["count"].sum() > 10 * after.sum()
+    assert run.summary.set_index("state").loc["SYR", "deaths"] > 0
