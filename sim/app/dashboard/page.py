@@ -1,11 +1,13 @@
-"""The browser dashboard's page: a SolaraViz page that runs one scenario per browser session.
+"""The browser dashboard's page: one scenario run per browser session, and a compare mode.
 
 Every browser session builds its own model inside ``Page``: a model created at module level
-would be shared by everyone who opens the page. After each Reset the sidebar shows the levers of
-the scenario now loaded. Start it with ``allysim dashboard [SCENARIO]`` (sim/app/dashboard/serve.py).
+would be shared by everyone who opens the page. The single-run mode is Mesa's SolaraViz
+controller (Reset, ▶/❚❚, Step) with the scenario's levers in the sidebar and four panels: the
+map, the charts, the summary and the latest events. Start it with ``allysim dashboard [SCENARIO]``
+(sim/app/dashboard/serve.py).
 
-SolaraViz steps the model in one thread (the play loop, or the thread handling a Step click)
-while the page may be drawn in another, so every component reads the model only while holding
+Mesa steps the model in one thread (the play loop, or the thread handling a Step click) while
+the page may be drawn in another, so the panels read the model only while holding
 ``model.lock``, which each step holds too: a panel never shows a half-simulated day. ``Page``
 also hands each model the lock Solara holds while it draws the page, and a step waits until no
 drawing is under way: the play loop cannot keep Solara drawing without end (and the clicks on
@@ -14,152 +16,118 @@ pause or Step waiting).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import solara
-from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
+from mesa.visualization.solara_viz import ModelController, ShowSteps
 from mesa.visualization.utils import update_counter
 from reacton.core import get_render_context
 
-from sim.app.dashboard.figures import charts_figure, network_figure
+from sim.app.dashboard import markup
+from sim.app.dashboard.charts import ChartsView
 from sim.app.dashboard.levers import LEVERS
+from sim.app.dashboard.live_vega import Drawing, LiveChart
+from sim.app.dashboard.network_map import MapView
 from sim.app.dashboard.picker import initial_scenario, scenario_choices
 from sim.app.dashboard.session import DashboardModel, default_render_interval, model_params
 from sim.app.dashboard.words import day_label, decision_rows, latest_events
 
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], nowrap: Sequence[int] = (),
-           row_classes: Sequence[str] = ()) -> None:
-    """A plain HTML table (widgets only: solara.Markdown would fetch KaTeX from a CDN).
-
-    A cell is a value, or a pair (value, note) shown as the value over a small grey note.
-    """
-    with solara.v.SimpleTable(dense=True):
-        with solara.v.Html(tag="thead"), solara.v.Html(tag="tr"):
-            for header in headers:
-                solara.v.Html(tag="th", children=[header])
-        with solara.v.Html(tag="tbody"):
-            for i, row in enumerate(rows):
-                with solara.v.Html(tag="tr", class_=row_classes[i] if i < len(row_classes) else ""):
-                    for k, cell in enumerate(row):
-                        value, note = cell if isinstance(cell, tuple) else (cell, "")
-                        children: list[Any] = [str(value)]
-                        if note:
-                            children.append(solara.v.Html(tag="div", children=[note],
-                                                          class_="caption grey--text text--darken-1"))
-                        solara.v.Html(tag="td", children=children,
-                                      style_="white-space: nowrap" if k in nowrap else "")
+TITLE = "allysim: displacement dashboard"
+PLAY_INTERVAL = 10  # ms between two steps while playing (the slider's default)
+STYLE = """
+.allysim-legend { font-size: 12px; line-height: 1.7; }
+.allysim-legend-item { display: inline-block; margin-right: 12px; white-space: nowrap; }
+.allysim-panel-title { font-size: 15px; font-weight: 500; margin-bottom: 4px; }
+.allysim-run-title { font-size: 20px; font-weight: 500; margin: 4px 0 8px; }
+.allysim-events td:nth-child(3) { min-width: 220px; }
+.allysim-row { flex-wrap: wrap; align-items: flex-start; }
+.allysim-map-panel { flex: 0 0 auto; width: min-content; max-width: 100%; overflow-x: auto; }
+.allysim-charts-panel { flex: 1 1 320px; min-width: 300px; }
+"""
 
 
-def _line(label: str, text: str) -> None:
-    """One 'Label: text' paragraph."""
-    solara.v.Html(tag="p", children=[solara.v.Html(tag="b", children=[f"{label}:"]), f" {text}"],
-                  class_="my-1")
+@dataclass(frozen=True, eq=False)
+class Panels:
+    """Everything the four panels show, read from the model in one go under its lock."""
+
+    day: int
+    map: Drawing
+    map_legend: str
+    hosted: Drawing
+    hosted_legend: str
+    totals: Drawing
+    summary: str
+    events: str
 
 
-def draw_map(model: DashboardModel) -> tuple[int, Figure | None]:
-    """The last simulated day and the map of it (``None`` for a model that did not load), read
-    under the model's lock."""
-    with model.lock:
-        if model.error:
-            return model.day, None
-        return model.day, network_figure(model, model.in_view, model.size_reference)
+class RunViews:
+    """The map and the charts of one run: built once per model, extended each day."""
+
+    def __init__(self, model: DashboardModel):
+        self.map = MapView(model)
+        self.charts = ChartsView(model, self.map.frame.colours)
+
+    def read(self, model: DashboardModel) -> Panels:
+        """The panels for the last simulated day, read under the model's lock."""
+        with model.lock:
+            series, charts = self.charts.data(), self.charts
+            return Panels(model.day, Drawing(self.map.spec, self.map.data()), self.map.legend(),
+                          Drawing(charts.hosted_spec, {"hosted": series["hosted"]}), charts.legend(),
+                          Drawing(charts.totals_spec, {"totals": series["totals"]}),
+                          summary_html(model), events_html(model))
 
 
-def draw_charts(model: DashboardModel) -> tuple[int, Figure | None]:
-    """The last simulated day and the charts up to it (``None`` for a model that did not load),
-    read under the model's lock."""
-    with model.lock:
-        return model.day, None if model.error else charts_figure(model)
-
-
-def _figure(fig: Figure, day: int, dependencies: Sequence[Any]) -> None:
-    """A matplotlib figure as a PNG; ``data-day`` on its wrapper names the day it shows."""
-    with solara.v.Html(tag="div", attributes={"data-day": str(day)}):
-        solara.FigureMatplotlib(fig, format="png", dependencies=list(dependencies))
-
-
-# ---------------------------------------------------------------------------------------------
-# Components (each re-renders when SolaraViz signals a new step)
-
-
-@solara.component
-def NetworkView(model: DashboardModel) -> None:
-    """The map; the load error instead, when the scenario was rejected."""
-    counter = update_counter.get()
-    day, fig = solara.use_memo(lambda: draw_map(model), dependencies=[model, counter])
-    if fig is None:
-        label = ("Scenario refused" if model.refused
-                 else f"Scenario {model.scenario_name!r} could not be loaded")
-        with solara.Error(label=label):
-            solara.Preformatted(model.error or "")
-        return
-    _figure(fig, day, [model, counter])
-
-
-@solara.component
-def ChartsView(model: DashboardModel) -> None:
-    """Time series of refugees by host state, IDPs, returnees and people in transit."""
-    counter = update_counter.get()
-    day, fig = solara.use_memo(lambda: draw_charts(model), dependencies=[model, counter])
-    if fig is None:
-        solara.Info("No charts: the scenario was not loaded.")
-        return
-    _figure(fig, day, [model, counter])
-
-
-@solara.component
-def SummaryView(model: DashboardModel) -> None:
-    """Key numbers of the last simulated day, entry policies, the decision layer's state and
-    the levers in effect."""
-    update_counter.get()
-    if model.error is not None:
-        solara.Info("No summary: the scenario was not loaded (the error is shown above). Pick a "
-                    "scenario or fix the file, then press Reset.")
-        return
-    with model.lock:
-        _summary(model)
-
-
-def _summary(model: DashboardModel) -> None:
+def summary_html(model: DashboardModel) -> str:
+    """The scenario, the day, the totals, entry policies, the decision layer and the levers."""
     t = model.recorder.totals
     w = model.world
     n = len(model.alliances)
     alliances = f"{n} alliance{'s' if n > 1 else ''}, " if n else ""
-    _line("Scenario", f"{model.spec.name} ({w.n} locations, {len(w.state_ids)} states, {alliances}"
-          f"{model.spec.days} days, seed {model.seed})")
-    _line("Now", day_label(model))
+    parts = [markup.line("Scenario", f"{model.spec.name} ({w.n} locations, {len(w.state_ids)} states, "
+                         f"{alliances}{model.spec.days} days, seed {model.seed})"),
+             markup.line("Now", day_label(model))]
     columns = {"Refugees": t["refugees"], "IDPs": t["idps"], "Returnees": t["returnees"],
                "In transit": t["in_transit"]}
     if relocated := int(model.recorder.relocated_in.sum()):
         columns["Relocated (cum.)"] = relocated
-    _table(list(columns), [[f"{n:,}" for n in columns.values()]])
-    _line("Entry policies", " · ".join(f"{s.code} {s.decisions.entry_policy()}" for s in model.states))
+    parts.append(markup.table(list(columns), [[f"{n:,}" for n in columns.values()]],
+                              numeric=range(len(columns))))
+    parts.append(markup.line("Entry policies", entry_policies(model)))
     if rows := decision_rows(model):
-        _line("Decisions", "alliances, states and negotiation tracks today")
-        _table(["Who", "What", "Status"], rows)
-    _line("Levers in effect", " · ".join(
+        parts.append(markup.line("Decisions", "alliances, states and negotiation tracks today"))
+        parts.append(markup.table(["Who", "What", "Status"], rows))
+    parts.append(markup.line("Levers in effect", " · ".join(
         f"{lever.name} {lever.current(model.spec)}" + (" (set)" if lever.name in model.overridden else "")
-        for lever in model.levers))
+        for lever in model.levers)))
     if idle := [lever.name for lever in LEVERS if lever not in model.levers]:
-        _line("Levers not applicable", ", ".join(idle) + " (this scenario has nothing they change)")
+        parts.append(markup.line("Levers not applicable",
+                                 ", ".join(idle) + " (this scenario has nothing they change)"))
+    return "".join(parts)
 
 
-@solara.component
-def EventLogView(model: DashboardModel) -> None:
+def entry_policies(model: DashboardModel) -> str:
+    """Each state's entry policy today, states with the same policy together, restricted first:
+    'XKX closed (by XKX) · MKD managed (scripted) · open: ALB, MNE, DEU'."""
+    restricted = [f"{s.code} {s.decisions.entry_policy()}" for s in model.states
+                  if model.borders.entry_policy(s.code) != "open"]
+    open_states = [s.code for s in model.states if model.borders.entry_policy(s.code) == "open"]
+    return " · ".join([*restricted, *(["open: " + ", ".join(open_states)] if open_states else [])])
+
+
+def events_html(model: DashboardModel) -> str:
     """The latest events, newest first; decisions taken by agents are shaded."""
-    update_counter.get()
-    if model.error is not None:
-        return
-    with model.lock:
-        events = latest_events(model)
+    events = latest_events(model)
     if not events:
-        _line("Latest events", "none yet")
-        return
-    _line("Latest events", f"the last {len(events)}, newest first; shaded: decided by a state, an "
-          "alliance or a negotiation track (origin agent), white: scripted (origin scenario)")
+        return markup.line("Latest events", "none yet")
+    return markup.line("Latest events", f"the last {len(events)}, newest first; shaded: decided by a state, "
+                       "an alliance or a negotiation track (origin agent), white: scripted (origin "
+                       "scenario)") + event_table(events)
+
+
+def event_table(events: list[dict[str, Any]]) -> str:
+    """Merged event-log entries (``words.merged_events``) as a table, agents' decisions shaded."""
     rows, classes = [], []
     for e in events:
         days = f"{e['first_day']}–{e['day']}" if e["count"] > 1 else e["day"]
@@ -167,19 +135,121 @@ def EventLogView(model: DashboardModel) -> None:
         rows.append([days, e.get("origin", ""), (kind, e["detail_text"]), e.get("actor", ""),
                      str(e.get("target", "")).replace("<-", "←").replace(",", ", ")])
         classes.append("agent-decision blue lighten-5" if e.get("origin") == "agent" else "scripted-event")
-    _table(["Day", "Origin", "Event (details)", "Actor", "Target"], rows, nowrap=(0,),
-           row_classes=classes)
+    return markup.table(["Day", "Origin", "Event (details)", "Actor", "Target"], rows, nowrap=(0,),
+                        row_classes=classes, css_class="allysim-events")
 
 
-COMPONENTS = [NetworkView, ChartsView, SummaryView, EventLogView]
+# ---------------------------------------------------------------------------------------------
+# Components
+
+
+def _panel(title: str) -> None:
+    solara.v.Html(tag="div", children=[title], class_="allysim-panel-title")
+
+
+@solara.component
+def RunView(model: DashboardModel) -> None:
+    """The main area of the single-run mode; it re-renders when Mesa signals a new step."""
+    counter = update_counter.get()
+    views = solara.use_memo(lambda: None if model.error else RunViews(model), dependencies=[model])
+    panels = solara.use_memo(lambda: views and views.read(model), dependencies=[model, counter])
+    if views is None or panels is None:
+        label = ("Scenario refused" if model.refused
+                 else f"Scenario {model.scenario_name!r} could not be loaded")
+        with solara.Error(label=label):
+            solara.Preformatted(model.error or "")
+        solara.Info("No map, charts or summary: the scenario was not loaded. Pick a scenario or fix "
+                    "the file, then press Reset.")
+        return
+    day = {"data-day": str(panels.day)}
+    solara.v.Html(tag="div", children=[f"{model.spec.name}: {day_label(model)}"], class_="allysim-run-title")
+    with solara.Row(classes=["allysim-row"]):
+        with solara.Card(margin=0, classes=["allysim-map-panel"]):
+            _panel("Map")
+            with solara.v.Html(tag="div", attributes=day, class_="allysim-map"):
+                LiveChart(panels.map)
+            solara.HTML(tag="div", unsafe_innerHTML=panels.map_legend)
+        with solara.Card(margin=0, classes=["allysim-charts-panel"]):
+            _panel("Charts")
+            with solara.v.Html(tag="div", attributes=day, class_="allysim-charts"):
+                LiveChart(panels.hosted)
+                solara.HTML(tag="div", unsafe_innerHTML=panels.hosted_legend)
+                LiveChart(panels.totals)
+    with solara.Columns([6, 6]):
+        with solara.Card(margin=0):
+            _panel("Summary")
+            solara.HTML(tag="div", unsafe_innerHTML=panels.summary)
+        with solara.Card(margin=0):
+            _panel("Latest events")
+            solara.HTML(tag="div", unsafe_innerHTML=panels.events)
+
+
+def _label(options: Mapping[str, Any], value: Any) -> str:
+    """A slider's label with its value, so the value is always visible."""
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:g}" if isinstance(value, float) else value
+    return f"{options['label']}: {shown}"
+
+
+@solara.component
+def ParameterInputs(params: Mapping[str, Any], values: solara.Reactive[dict[str, Any]]) -> None:
+    """The sidebar's inputs for ``params`` (SolaraViz ``model_params`` entries); their values go
+    to ``values``, which Reset builds the next model from."""
+    def setter(name: str):
+        return lambda value: values.set({**values.value, name: value})
+
+    for name, options in params.items():
+        if not isinstance(options, Mapping) or "type" not in options:
+            continue  # a fixed value: passed to every Reset, shown nowhere
+        value = values.value.get(name, options["value"])
+        kind = options["type"]
+        if kind in ("SliderInt", "SliderFloat"):
+            slider = solara.SliderInt if kind == "SliderInt" else solara.SliderFloat
+            slider(_label(options, value), value=value, on_value=setter(name), min=options["min"],
+                   max=options["max"], step=options["step"])
+        elif kind == "Select":
+            solara.Select(options["label"], value=value, values=options["values"], on_value=setter(name))
+        elif kind == "Checkbox":
+            solara.Checkbox(label=options["label"], value=value, on_value=setter(name))
+        else:
+            solara.InputText(options["label"], value=value, on_value=setter(name))
+
+
+def parameter_values(params: Mapping[str, Any]) -> dict[str, Any]:
+    """What Reset passes: each input's value, and the fixed values as they are."""
+    return {name: options["value"] if isinstance(options, Mapping) and "type" in options else options
+            for name, options in params.items()}
+
+
+@solara.component
+def SingleRun(model: solara.Reactive[DashboardModel], params: dict[str, Any]) -> None:
+    """Mesa's controller and the scenario's inputs in the sidebar; the run's panels beside it."""
+    play_interval = solara.use_reactive(PLAY_INTERVAL)
+    render_interval = solara.use_reactive(default_render_interval(model.value))
+    use_threads = solara.use_reactive(False)
+    values = solara.use_reactive(parameter_values(params))
+    solara.use_effect(lambda: values.set(parameter_values(params)), [params])  # after Reset: in effect
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Controls"):
+            solara.SliderInt(f"Play Interval (ms): {play_interval.value}", value=play_interval, min=0,
+                             max=500, step=10)
+            solara.SliderInt(f"Render Interval (steps): {render_interval.value}", value=render_interval,
+                             min=1, max=100, step=2)
+            solara.Checkbox(label="Use Threads", value=use_threads)
+            ModelController(model, model_parameters=values, play_interval=play_interval,
+                            render_interval=render_interval, use_threads=use_threads)
+        with solara.Card("Model Parameters"):
+            ParameterInputs(params, values)
+        with solara.Card("Information"):
+            ShowSteps(model.value)
+    RunView(model.value)
 
 
 @solara.component
 def Page() -> None:
     """One dashboard per browser session: the model is built here, never at module level.
 
-    The model is a reactive value that SolaraViz's Reset replaces; the page then re-renders,
-    and the sidebar shows the levers that apply to the new scenario, at the values in effect.
+    The model is a reactive value that Reset replaces; the page then re-renders, and the
+    sidebar shows the levers that apply to the new scenario, at the values in effect.
     """
     first = solara.use_memo(lambda: DashboardModel(initial_scenario()), dependencies=[])
     model = solara.use_reactive(first)
@@ -189,6 +259,8 @@ def Page() -> None:
                              dependencies=[model.value])
     # Steps wait while Solara draws this session's page (see DashboardModel.drawing_lock).
     model.value.drawing_lock = getattr(get_render_context(), "thread_lock", None)
-    SolaraViz(model, components=COMPONENTS, model_params=params,
-              name="allysim: displacement dashboard",
-              render_interval=default_render_interval(model.value), play_interval=100)
+    solara.Title(f"{TITLE}: {model.value.scenario_name}")
+    solara.Style(STYLE)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    SingleRun(model, params)

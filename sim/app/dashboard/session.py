@@ -20,9 +20,6 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
-from sim.app.dashboard.figures import main_area
 from sim.app.dashboard.levers import LEVERS, Lever, lever_overrides
 from sim.app.dashboard.picker import ScenarioRefused, allowed_scenario, initial_scenario
 from sim.loading import load_scenario
@@ -111,9 +108,6 @@ class DashboardModel(DisplacementModel):
         self.overridden: set[str] = set(overrides)
         self.levers: tuple[Lever, ...] = tuple(lever for lever in LEVERS if lever.applies(own))
         self.error: str | None = error
-        self.in_view = main_area(np.array([loc.cell.position for loc in self.locations], dtype=float))
-        occupancy = self.population.occupancy
-        self.size_reference = max(1, int(occupancy[self.in_view].sum(axis=1).max(initial=0)))
         if error is not None:
             self.running = False
 

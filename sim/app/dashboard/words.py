@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,16 +22,21 @@ def day_label(model: DisplacementModel) -> str:
 
 
 def latest_events(model: DisplacementModel, n: int = EVENTS_SHOWN) -> list[dict[str, Any]]:
-    """The last ``n`` entries of the event log, newest first, each with its date.
+    """The last ``n`` entries of the run's event log, newest first (see ``merged_events``)."""
+    return merged_events(model.event_log, model.spec.start_date, n)
+
+
+def merged_events(rows: Sequence[Mapping[str, Any]], start: dt.date,
+                  n: int | None = None) -> list[dict[str, Any]]:
+    """The last ``n`` (default: all) entries of an event log, newest first, each with its date.
 
     A decision an agent repeats with only its numbers changing (daily relocations, weekly aid,
     ...) and nothing else from that agent in between is one entry: ``count`` times from
     ``first_day`` to ``day``, with the latest details. Scripted events are never merged.
     """
-    start = model.spec.start_date
     entries: list[dict[str, Any]] = []
     last_by_actor: dict[str, dict[str, Any]] = {}
-    for seq, row in enumerate(model.event_log):
+    for seq, row in enumerate(rows):
         key = (row["type"], str(row.get("target", "")), _shape(row.get("detail")))
         entry = last_by_actor.get(row.get("actor", "")) if row.get("origin") == "agent" else None
         if entry is not None and entry["key"] == key:
@@ -42,7 +47,7 @@ def latest_events(model: DisplacementModel, n: int = EVENTS_SHOWN) -> list[dict[
         if row.get("origin") == "agent":
             last_by_actor[row.get("actor", "")] = entry
     out = []
-    for entry in sorted(entries, key=lambda e: e["seq"])[-n:][::-1]:
+    for entry in sorted(entries, key=lambda e: e["seq"])[-(n or len(entries)):][::-1]:
         row = entry["row"]
         date = start + dt.timedelta(days=max(int(row["day"]), 0))
         out.append({**row, "date": date.isoformat(), "detail_text": _detail_text(row.get("detail") or {}),

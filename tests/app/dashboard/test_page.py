@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sim.app.dashboard.session import DashboardModel
+from sim.core.cohorts import Status
 from tests.app.dashboard import TOY, intervention_row
 from tests.app.dashboard.conftest import Server
 
@@ -36,11 +37,26 @@ STEP_TIMEOUT = 10_000  # ms: one step plus redraw
 def open_dashboard(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=LOAD_TIMEOUT)
-    expect(images(page)).to_have_count(2, timeout=LOAD_TIMEOUT)
+    expect(drawings(page)).to_have_count(3, timeout=LOAD_TIMEOUT)
 
 
-def images(page: Page):  # the map and the charts: matplotlib PNGs in the grid
-    return page.locator(".vue-grid-item img")
+def drawings(page: Page):  # the map and the two charts, drawn by Vega in the browser
+    return page.locator(".allysim-vega svg.marks")
+
+
+def updates(page: Page, i: int) -> str:
+    """How often drawing ``i`` (0: the map, 1 and 2: the charts) has taken in a new day's data."""
+    return page.locator(".allysim-vega").nth(i).get_attribute("data-updates") or "0"
+
+
+def expect_redrawn(page: Page, i: int, before: str) -> None:
+    expect(page.locator(".allysim-vega").nth(i)).not_to_have_attribute("data-updates", before,
+                                                                        timeout=STEP_TIMEOUT)
+
+
+def place(page: Page, name: str):
+    """A place's marker on the map (Vega labels each mark with its fields)."""
+    return page.locator(f'.allysim-map path[aria-label*="place: {name};"]')
 
 
 def step(page: Page, to_time: int) -> None:
@@ -66,26 +82,60 @@ def totals_row(page: Page) -> str:
 def test_page_renders_map_charts_summary_and_steps(page: Page, dashboard_url: str,
                                                    tmp_path: Path) -> None:
     open_dashboard(page, dashboard_url)
-    expect(page.get_by_text("allysim: displacement dashboard")).to_be_visible()
+    expect(page.get_by_text("allysim: displacement dashboard", exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days, seed 7\)"))).to_be_visible()
-    expect(page.get_by_text("not started, day 0 is 2024-03-01")).to_be_visible()
+    expect(page.locator(".allysim-run-title")).to_have_text("toy: not started, day 0 is 2024-03-01")
     expect(page.get_by_role("button", name="Scenario toy")).to_be_visible()  # by name, not path
-    map_before, charts_before = (images(page).nth(i).get_attribute("src") for i in range(2))
+    expect(page).to_have_title(re.compile("allysim: displacement dashboard: toy"))
+    expect(page.get_by_text("Page 0")).to_have_count(0)
+    map_before, charts_before = updates(page, 0), updates(page, 2)
 
     step(page, 1)
-    expect(page.get_by_text("day 0 of 120 (2024-03-01)")).to_be_visible()
-    expect(images(page).nth(0)).not_to_have_attribute("src", map_before)
-    expect(images(page).nth(1)).not_to_have_attribute("src", charts_before)
+    expect(page.get_by_text("day 0 of 120 (2024-03-01)").first).to_be_visible()
+    expect_redrawn(page, 0, map_before)
+    expect_redrawn(page, 2, charts_before)
     expect(page.get_by_role("cell", name="northtown")).to_be_visible()  # the day-0 conflict event
-    charts_after_one = images(page).nth(1).get_attribute("src")
+    charts_after_one = updates(page, 2)
     step(page, 2)
-    expect(images(page).nth(1)).not_to_have_attribute("src", charts_after_one)
+    expect_redrawn(page, 2, charts_after_one)
+    expect(page.get_by_text("Totals")).to_be_visible()
+    thousands = page.locator(".allysim-charts text", has_text=re.compile(r"^\d{1,3}(,\d{3})+$"))
+    expect(thousands.first).to_be_visible()  # axis labels with thousands separators
 
     set_render_interval(page, 25)  # one Step runs 25 days and redraws once
     step(page, 27)
-    expect(page.get_by_text("day 26 of 120 (2024-03-27)")).to_be_visible()
+    expect(page.get_by_text("day 26 of 120 (2024-03-27)").first).to_be_visible()
     expect(page.get_by_text("XBM managed (scripted)")).to_be_visible()  # day 20-35: managed border
     save_screenshot(page, tmp_path / "dashboard.png")
+
+
+def test_the_map_shows_a_place_on_hover_and_keeps_its_zoom(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    for day in range(1, 6):
+        step(page, day)
+    ahead = DashboardModel("toy")  # the same scenario and seed, run headless
+    ahead.run_for(5)
+    occupancy = ahead.population.occupancy[ahead.world.names.index("midtown")]
+    assert occupancy[Status.IDP] > 0
+    place(page, "midtown").hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    expect(tooltip).to_be_visible(timeout=STEP_TIMEOUT)
+    for text in ("midtown", "XAR Aralia", "town", f"{occupancy.sum():,}", f"{occupancy[Status.IDP]:,}",
+                 "conflict intensity", "people present"):
+        expect(tooltip).to_contain_text(text)
+
+    ticks = page.locator(".allysim-map .role-axis-label text")  # longitude and latitude tick labels
+    whole = ticks.all_text_contents()
+    box = page.locator(".allysim-map svg.marks").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.08)  # over the map
+    page.mouse.wheel(0, -400)  # zoom in
+    expect(ticks).not_to_have_text(whole, timeout=STEP_TIMEOUT)
+    zoomed = ticks.all_text_contents()
+    before = updates(page, 0)
+    step(page, 6)
+    expect_redrawn(page, 0, before)
+    expect(ticks).to_have_text(zoomed)  # the new day kept the zoom
 
 
 def save_screenshot(page: Page, shot: Path, keep: bool = False) -> None:
@@ -128,13 +178,14 @@ def shown_time(page: Page) -> float:
 
 def test_switching_scenario_loads_the_other_world(page: Page, dashboard_url: str) -> None:
     open_dashboard(page, dashboard_url)
-    map_toy = images(page).first.get_attribute("src")
+    expect(place(page, "northtown")).to_have_count(1)
     pick(page, "Scenario", "twin")
     reset(page)
     expect(page.get_by_text(re.compile(r"twin \(3 locations, 2 states, 40 days, seed 3\)"))).to_be_visible()
-    expect(images(page).first).not_to_have_attribute("src", map_toy)
+    expect(place(page, "camp")).to_have_count(1, timeout=STEP_TIMEOUT)  # the other world's map
+    expect(place(page, "northtown")).to_have_count(0)
     step(page, 1)
-    expect(page.get_by_text("day 0 of 40 (2025-01-01)")).to_be_visible()
+    expect(page.get_by_text("day 0 of 40 (2025-01-01)").first).to_be_visible()
 
 
 def test_changing_a_lever_and_resetting_changes_the_outcome(page: Page, dashboard_url: str) -> None:
@@ -192,7 +243,7 @@ def test_a_bad_scenario_shows_its_error(page: Page, dashboard_url: str, scenario
 
     pick(page, "Scenario", "toy")
     reset(page)
-    expect(images(page)).to_have_count(2)
+    expect(drawings(page)).to_have_count(3, timeout=STEP_TIMEOUT)
 
 
 def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, dashboard_url: str,
@@ -239,7 +290,7 @@ def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, 
     reset(page)  # the moved rule lever does not apply to toy: hidden, ignored, no error
     expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days"))).to_be_visible()
     expect(rule_lever).to_have_count(0)
-    expect(images(page)).to_have_count(2)
+    expect(drawings(page)).to_have_count(3, timeout=STEP_TIMEOUT)
 
 
 # Clicks on two buttons in the same instant, as a quick double click does: the second one reaches
@@ -286,9 +337,14 @@ def settled_days(page: Page, timeout: float = 20.0) -> tuple[float, int, int, in
 def test_alternating_step_and_play_keeps_the_page_whole(page: Page, dashboard_server: Server) -> None:
     """Step and ▶ clicked together, pause, Step as soon as it is enabled, again and again: no
     error on the page or in the server's output, pause and Step are handled while playing, and
-    once settled SolaraViz's Time, the Summary's day, the map and the charts agree."""
+    once settled Mesa's Time, the Summary's day, the map and the charts agree."""
     log_start = dashboard_server.log.stat().st_size
     open_dashboard(page, dashboard_server.url)
+    play_interval = page.get_by_role("slider", name="Play Interval (ms)")
+    play_interval.focus()
+    for _ in range(9):  # 10 ms -> 100 ms: twelve rounds of play stay within toy's 120 days
+        play_interval.press("ArrowRight")
+    expect(play_interval).to_have_attribute("aria-valuenow", "100")
     pauses = random.Random(11)
     for i in range(12):
         page.evaluate(CLICK_TWO, ["▶", "step"] if i % 2 else ["step", "▶"])
@@ -332,4 +388,4 @@ def test_a_picker_value_outside_the_list_is_refused(page: Page, dashboard_url: s
 
     pick(page, "Scenario", "toy")
     reset(page)
-    expect(images(page)).to_have_count(2)
+    expect(drawings(page)).to_have_count(3, timeout=STEP_TIMEOUT)
