@@ -21,6 +21,13 @@ import solara
 import traitlets
 
 VEGA_TEMPLATE = Path(__file__).with_name("live_vega.vue")
+VEGA_LIBRARIES = {
+    "vega": "vega@5.21.0/build/vega.min",
+    "vega-lite": "vega-lite@5.2.0/build/vega-lite.min",
+    "vega-embed": "vega-embed@6.20.2/build/vega-embed.min",
+}
+"""The scripts the browser loads (``.js`` added), at the versions ``solara-assets`` puts in Solara's
+offline cache (``<venv>/share/solara/cdn``): requested by exact version, they need no alias."""
 
 
 class LiveVega(v.VuetifyTemplate):
@@ -29,6 +36,7 @@ class LiveVega(v.VuetifyTemplate):
     template_file = (__file__, VEGA_TEMPLATE.name)
     spec = traitlets.Dict().tag(sync=True)
     datasets = traitlets.Dict().tag(sync=True)
+    libraries = traitlets.Dict(VEGA_LIBRARIES).tag(sync=True)
     cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
 
     @traitlets.default("cdn")

@@ -41,7 +41,9 @@ STYLE = """
 .allysim-legend-item { display: inline-block; margin-right: 12px; white-space: nowrap; }
 .allysim-panel-title { font-size: 15px; font-weight: 500; margin-bottom: 4px; }
 .allysim-run-title { font-size: 20px; font-weight: 500; margin: 4px 0 8px; }
-.allysim-events td:nth-child(3) { min-width: 220px; }
+.allysim-events td:nth-child(3) { min-width: 200px; }
+.allysim-events td { overflow-wrap: anywhere; }
+.v-data-table__wrapper { overflow-x: auto; }
 .allysim-row { flex-wrap: wrap; align-items: flex-start; }
 .allysim-map-panel { flex: 0 0 auto; width: min-content; max-width: 100%; overflow-x: auto; }
 .allysim-charts-panel { flex: 1 1 320px; min-width: 300px; }
