@@ -16,7 +16,6 @@ pause or Step waiting).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,14 +26,19 @@ from reacton.core import get_render_context
 
 from sim.app.dashboard import markup
 from sim.app.dashboard.charts import ChartsView
+from sim.app.dashboard.compare import CompareRequest
+from sim.app.dashboard.compare_page import CompareMode, use_compare_job
+from sim.app.dashboard.inputs import ParameterInputs, parameter_values
 from sim.app.dashboard.levers import LEVERS
 from sim.app.dashboard.live_vega import Drawing, LiveChart
 from sim.app.dashboard.network_map import MapView
 from sim.app.dashboard.picker import initial_scenario, scenario_choices
 from sim.app.dashboard.session import DashboardModel, default_render_interval, model_params
-from sim.app.dashboard.words import day_label, decision_rows, latest_events
+from sim.app.dashboard.words import day_label, decision_rows, event_table, latest_events
+from sim.experiments.comparisons import BASELINE
 
 TITLE = "allysim: displacement dashboard"
+SINGLE_RUN = 0  # the first tab; the second is the compare mode
 PLAY_INTERVAL = 10  # ms between two steps while playing (the slider's default)
 STYLE = """
 .allysim-legend { font-size: 12px; line-height: 1.7; }
@@ -42,7 +46,8 @@ STYLE = """
 .allysim-panel-title { font-size: 15px; font-weight: 500; margin-bottom: 4px; }
 .allysim-run-title { font-size: 20px; font-weight: 500; margin: 4px 0 8px; }
 .allysim-events td:nth-child(3) { min-width: 200px; }
-.allysim-events td { overflow-wrap: anywhere; }
+.allysim-events td { overflow-wrap: break-word; }
+.allysim-events td:nth-child(5) { overflow-wrap: anywhere; }
 .v-data-table__wrapper { overflow-x: auto; }
 .allysim-row { flex-wrap: wrap; align-items: flex-start; }
 .allysim-map-panel { flex: 0 0 auto; width: min-content; max-width: 100%; overflow-x: auto; }
@@ -128,19 +133,6 @@ def events_html(model: DashboardModel) -> str:
                        "scenario)") + event_table(events)
 
 
-def event_table(events: list[dict[str, Any]]) -> str:
-    """Merged event-log entries (``words.merged_events``) as a table, agents' decisions shaded."""
-    rows, classes = [], []
-    for e in events:
-        days = f"{e['first_day']}–{e['day']}" if e["count"] > 1 else e["day"]
-        kind = f"{e['type']} ×{e['count']}" if e["count"] > 1 else e["type"]
-        rows.append([days, e.get("origin", ""), (kind, e["detail_text"]), e.get("actor", ""),
-                     str(e.get("target", "")).replace("<-", "←").replace(",", ", ")])
-        classes.append("agent-decision blue lighten-5" if e.get("origin") == "agent" else "scripted-event")
-    return markup.table(["Day", "Origin", "Event (details)", "Actor", "Target"], rows, nowrap=(0,),
-                        row_classes=classes, css_class="allysim-events")
-
-
 # ---------------------------------------------------------------------------------------------
 # Components
 
@@ -186,42 +178,6 @@ def RunView(model: DashboardModel) -> None:
             solara.HTML(tag="div", unsafe_innerHTML=panels.events)
 
 
-def _label(options: Mapping[str, Any], value: Any) -> str:
-    """A slider's label with its value, so the value is always visible."""
-    shown = f"{value:,}" if isinstance(value, int) else f"{value:g}" if isinstance(value, float) else value
-    return f"{options['label']}: {shown}"
-
-
-@solara.component
-def ParameterInputs(params: Mapping[str, Any], values: solara.Reactive[dict[str, Any]]) -> None:
-    """The sidebar's inputs for ``params`` (SolaraViz ``model_params`` entries); their values go
-    to ``values``, which Reset builds the next model from."""
-    def setter(name: str):
-        return lambda value: values.set({**values.value, name: value})
-
-    for name, options in params.items():
-        if not isinstance(options, Mapping) or "type" not in options:
-            continue  # a fixed value: passed to every Reset, shown nowhere
-        value = values.value.get(name, options["value"])
-        kind = options["type"]
-        if kind in ("SliderInt", "SliderFloat"):
-            slider = solara.SliderInt if kind == "SliderInt" else solara.SliderFloat
-            slider(_label(options, value), value=value, on_value=setter(name), min=options["min"],
-                   max=options["max"], step=options["step"])
-        elif kind == "Select":
-            solara.Select(options["label"], value=value, values=options["values"], on_value=setter(name))
-        elif kind == "Checkbox":
-            solara.Checkbox(label=options["label"], value=value, on_value=setter(name))
-        else:
-            solara.InputText(options["label"], value=value, on_value=setter(name))
-
-
-def parameter_values(params: Mapping[str, Any]) -> dict[str, Any]:
-    """What Reset passes: each input's value, and the fixed values as they are."""
-    return {name: options["value"] if isinstance(options, Mapping) and "type" in options else options
-            for name, options in params.items()}
-
-
 @solara.component
 def SingleRun(model: solara.Reactive[DashboardModel], params: dict[str, Any]) -> None:
     """Mesa's controller and the scenario's inputs in the sidebar; the run's panels beside it."""
@@ -240,7 +196,7 @@ def SingleRun(model: solara.Reactive[DashboardModel], params: dict[str, Any]) ->
             ModelController(model, model_parameters=values, play_interval=play_interval,
                             render_interval=render_interval, use_threads=use_threads)
         with solara.Card("Model Parameters"):
-            ParameterInputs(params, values)
+            ParameterInputs(params, values.value, values.set)
         with solara.Card("Information"):
             ShowSteps(model.value)
     RunView(model.value)
@@ -261,8 +217,24 @@ def Page() -> None:
                              dependencies=[model.value])
     # Steps wait while Solara draws this session's page (see DashboardModel.drawing_lock).
     model.value.drawing_lock = getattr(get_render_context(), "thread_lock", None)
+    mode = solara.use_reactive(SINGLE_RUN)
+    offered = params["scenario_name"]["values"]  # the picker's list (and the scenario started with)
+    job = use_compare_job(first.scenario_name if first.scenario_name in offered else offered[0])
+
+    def watch(request: CompareRequest, arm: str, seed: int) -> None:
+        """Open one replicate of a comparison in the single-run mode (same scenario, levers, seed)."""
+        name, levers = (request.baseline, {}) if arm == BASELINE else (request.variant, request.levers)
+        model.set(DashboardModel(name, rng=seed, **levers))
+        mode.set(SINGLE_RUN)
+
     solara.Title(f"{TITLE}: {model.value.scenario_name}")
     solara.Style(STYLE)
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
-    SingleRun(model, params)
+    with solara.v.Tabs(v_model=mode.value, on_v_model=mode.set, class_="mb-2"):
+        solara.v.Tab(children=["Single run"])
+        solara.v.Tab(children=["Compare runs"])
+    if mode.value == SINGLE_RUN:
+        SingleRun(model, params)
+    else:
+        CompareMode(offered, job, watch)

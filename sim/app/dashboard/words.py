@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.app.dashboard import markup
 from sim.model import DisplacementModel
 
 EVENTS_SHOWN = 12
@@ -103,3 +104,16 @@ def decision_rows(model: DisplacementModel) -> list[tuple[str, str, str]]:
         rows += [(state.code, what, status) for what, status in state.decisions.describe()]
     rows += [(track.actor, *track.describe()) for track in model.negotiations]
     return rows
+
+
+def event_table(events: list[dict[str, Any]]) -> str:
+    """Merged event-log entries (``words.merged_events``) as a table, agents' decisions shaded."""
+    rows, classes = [], []
+    for e in events:
+        days = f"{e['first_day']}–{e['day']}" if e["count"] > 1 else e["day"]
+        kind = f"{e['type']} ×{e['count']}" if e["count"] > 1 else e["type"]
+        rows.append([days, e.get("origin", ""), (kind, e["detail_text"]), e.get("actor", ""),
+                     str(e.get("target", "")).replace("<-", "←").replace(",", ", ")])
+        classes.append("agent-decision blue lighten-5" if e.get("origin") == "agent" else "scripted-event")
+    return markup.table(["Day", "Origin", "Event (details)", "Actor", "Target"], rows, nowrap=(0,),
+                        row_classes=classes, css_class="allysim-events")

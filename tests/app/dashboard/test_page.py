@@ -66,7 +66,7 @@ def step(page: Page, to_time: int) -> None:
 
 def pick(page: Page, label: str, option: str) -> None:
     page.get_by_role("button", name=re.compile(f"^{label}")).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
 
 
 def reset(page: Page) -> None:
@@ -151,8 +151,9 @@ def set_render_interval(page: Page, days: int) -> None:
     """Move the Render Interval slider from 1 to ``days`` (its step is 2: 1, 3, 5, ...)."""
     slider = page.get_by_role("slider", name="Render Interval (steps)")
     slider.focus()
-    for _ in range((days - 1) // 2):
+    for value in range(3, days + 1, 2):
         slider.press("ArrowRight")
+        expect(slider).to_have_attribute("aria-valuenow", str(value))  # one key at a time
 
 
 def event_day(page: Page, kind: str) -> str:
@@ -342,9 +343,9 @@ def test_alternating_step_and_play_keeps_the_page_whole(page: Page, dashboard_se
     open_dashboard(page, dashboard_server.url)
     play_interval = page.get_by_role("slider", name="Play Interval (ms)")
     play_interval.focus()
-    for _ in range(9):  # 10 ms -> 100 ms: twelve rounds of play stay within toy's 120 days
+    for value in range(20, 101, 10):  # 10 ms -> 100 ms: twelve rounds of play stay within toy's 120 days
         play_interval.press("ArrowRight")
-    expect(play_interval).to_have_attribute("aria-valuenow", "100")
+        expect(play_interval).to_have_attribute("aria-valuenow", str(value))
     pauses = random.Random(11)
     for i in range(12):
         page.evaluate(CLICK_TWO, ["▶", "step"] if i % 2 else ["step", "▶"])
@@ -389,3 +390,46 @@ def test_a_picker_value_outside_the_list_is_refused(page: Page, dashboard_url: s
     pick(page, "Scenario", "toy")
     reset(page)
     expect(drawings(page)).to_have_count(3, timeout=STEP_TIMEOUT)
+
+
+def test_compare_mode_runs_both_arms_in_the_background(page: Page, dashboard_url: str,
+                                                       tmp_path: Path) -> None:
+    """Four paired seeds of the intervention scenario, unanimity against majority: the page shows
+    progress and stays usable (the single-run tab steps meanwhile), then the two arms' bands, the
+    paired differences and one replicate's decisions; a replicate opens in the single-run mode."""
+    open_dashboard(page, dashboard_url)
+    page.get_by_role("tab", name="Compare runs").click()
+    pick(page, "Baseline", "mechanisms/intervention")
+    pick(page, "Variant", "mechanisms/intervention")
+    pick(page, "ALL intervention decision rule", "majority")
+    replicates = page.get_by_role("slider", name="Replicates (paired seeds)")
+    replicates.focus()
+    for value in range(9, 3, -1):
+        replicates.press("ArrowLeft")
+        expect(replicates).to_have_attribute("aria-valuenow", str(value))
+    page.get_by_label("Extra metrics").fill("decision_day[ALL]")
+    page.get_by_label("Extra metrics").press("Enter")
+    page.get_by_role("button", name="Run comparison").click()
+    expect(page.get_by_text(re.compile(r"^Running: \d+ of 8 runs done"))).to_be_visible(timeout=STEP_TIMEOUT)
+
+    page.get_by_role("tab", name="Single run").click()  # the page answers while the runs go on
+    step(page, 1)
+    page.get_by_role("tab", name="Compare runs").click()
+
+    differences = page.locator(".allysim-differences")
+    expect(differences).to_be_visible(timeout=120_000)
+    for metric in ("total_fled", "peak_refugees", "displaced_days", "decision_day[ALL]"):
+        expect(differences.get_by_role("cell", name=metric, exact=True)).to_be_visible()
+    decided = differences.locator("tr", has=page.get_by_role("cell", name="decision_day[ALL]", exact=True))
+    expect(decided).to_contain_text("lower")  # majority decides sooner, clearly, on all four seeds
+    expect(page.get_by_text(re.compile(r"4 paired seeds \(11 to 14\)"))).to_be_visible()
+    bands = page.locator(".allysim-bands")
+    expect(bands.locator("[aria-roledescription='area mark']")).to_have_count(6)  # 3 series x 2 arms
+    expect(bands.locator("[aria-roledescription='line mark']")).to_have_count(6)
+    expect(page.get_by_role("cell", name=re.compile("^intervention_decided .*rule majority"))).to_be_visible()
+    save_screenshot(page, tmp_path / "compare.png")
+
+    page.get_by_role("button", name="Watch the variant of seed 11 in the single run").click()
+    expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=STEP_TIMEOUT)
+    expect(page.get_by_text(re.compile(r"intervention \(14 locations.*seed 11\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"decision_rule majority \(set\)"))).to_be_visible()
