@@ -114,7 +114,7 @@ def totals_spec(validate: bool = False) -> dict[str, Any]:
     """The model's DataCollector series by day; hover for the numbers."""
     day, people, tip = _axes()
     totals = alt.Chart(alt.Data(name="totals"), title="Totals")
-    colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="top", direction="horizontal"),
+    colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="top", columns=2),
                        scale=alt.Scale(domain=list(TOTALS), range=list(TOTALS.values())))
     chart = alt.layer(
         totals.mark_line(strokeWidth=2).encode(x=day, y=people, color=colour),

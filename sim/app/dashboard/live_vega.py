@@ -18,6 +18,7 @@ from typing import Any
 import altair as alt
 import ipyvuetify as v
 import solara
+import solara.settings
 import traitlets
 
 VEGA_TEMPLATE = Path(__file__).with_name("live_vega.vue")
@@ -42,8 +43,6 @@ class LiveVega(v.VuetifyTemplate):
     @traitlets.default("cdn")
     def _cdn(self) -> str | None:
         """Solara's CDN address when it does not proxy (and cache) the files itself."""
-        import solara.settings
-
         return None if solara.settings.assets.proxy else solara.settings.assets.cdn
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import solara
-from mesa.visualization.solara_viz import ModelController, ShowSteps
+from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 from reacton.core import get_render_context
 
@@ -41,13 +41,13 @@ TITLE = "allysim: displacement dashboard"
 SINGLE_RUN = 0  # the first tab; the second is the compare mode
 PLAY_INTERVAL = 10  # ms between two steps while playing (the slider's default)
 STYLE = """
+div:has(> .solara-autorouter-content) { scrollbar-gutter: stable; }  /* a scrollbar never narrows the page */
 .allysim-legend { font-size: 12px; line-height: 1.7; }
 .allysim-legend-item { display: inline-block; margin-right: 12px; white-space: nowrap; }
 .allysim-panel-title { font-size: 15px; font-weight: 500; margin-bottom: 4px; }
-.allysim-run-title { font-size: 20px; font-weight: 500; margin: 4px 0 8px; }
-.allysim-events td:nth-child(3) { min-width: 200px; }
-.allysim-events td { overflow-wrap: break-word; }
-.allysim-events td:nth-child(5) { overflow-wrap: anywhere; }
+.allysim-run-title { font-size: 20px; font-weight: 500; margin: 4px 0 8px; align-items: baseline; }
+.allysim-time { font-size: 14px; font-weight: 400; color: #666666; }
+.allysim-events td, .allysim-events th { padding: 0 8px !important; overflow-wrap: break-word; }
 .v-data-table__wrapper { overflow-x: auto; }
 .allysim-row { flex-wrap: wrap; align-items: flex-start; }
 .allysim-map-panel { flex: 0 0 auto; width: min-content; max-width: 100%; overflow-x: auto; }
@@ -147,7 +147,14 @@ def RunView(model: DashboardModel) -> None:
     counter = update_counter.get()
     views = solara.use_memo(lambda: None if model.error else RunViews(model), dependencies=[model])
     panels = solara.use_memo(lambda: views and views.read(model), dependencies=[model, counter])
-    if views is None or panels is None:
+    loaded = views is not None and panels is not None
+    with solara.Row(classes=["allysim-run-title"]):
+        if loaded:
+            solara.v.Html(tag="span", children=[f"{model.spec.name}: {day_label(model)}"])
+        # Mesa's clock (days simulated); here rather than in the sidebar: a second component
+        # re-rendered each day, or a sidebar part of this one, would cost a second render pass
+        solara.v.Html(tag="span", children=[f"Time: {model.time}"], class_="allysim-time")
+    if not loaded:
         label = ("Scenario refused" if model.refused
                  else f"Scenario {model.scenario_name!r} could not be loaded")
         with solara.Error(label=label):
@@ -156,7 +163,6 @@ def RunView(model: DashboardModel) -> None:
                     "the file, then press Reset.")
         return
     day = {"data-day": str(panels.day)}
-    solara.v.Html(tag="div", children=[f"{model.spec.name}: {day_label(model)}"], class_="allysim-run-title")
     with solara.Row(classes=["allysim-row"]):
         with solara.Card(margin=0, classes=["allysim-map-panel"]):
             _panel("Map")
@@ -197,8 +203,6 @@ def SingleRun(model: solara.Reactive[DashboardModel], params: dict[str, Any]) ->
                             render_interval=render_interval, use_threads=use_threads)
         with solara.Card("Model Parameters"):
             ParameterInputs(params, values.value, values.set)
-        with solara.Card("Information"):
-            ShowSteps(model.value)
     RunView(model.value)
 
 

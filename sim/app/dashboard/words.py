@@ -106,14 +106,21 @@ def decision_rows(model: DisplacementModel) -> list[tuple[str, str, str]]:
     return rows
 
 
+def target_text(target: str, shown: int = 3) -> str:
+    """An event's target for a table cell: 'XBM←XAR' for a gate, 'a, b, c and 5 more' for a list
+    of locations."""
+    names = [name for name in target.replace("<-", "←").split(",") if name]
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
 def event_table(events: list[dict[str, Any]]) -> str:
-    """Merged event-log entries (``words.merged_events``) as a table, agents' decisions shaded."""
+    """Merged event-log entries (``merged_events``) as a table, agents' decisions shaded."""
     rows, classes = [], []
     for e in events:
         days = f"{e['first_day']}–{e['day']}" if e["count"] > 1 else e["day"]
         kind = f"{e['type']} ×{e['count']}" if e["count"] > 1 else e["type"]
         rows.append([days, e.get("origin", ""), (kind, e["detail_text"]), e.get("actor", ""),
-                     str(e.get("target", "")).replace("<-", "←").replace(",", ", ")])
+                     target_text(str(e.get("target", "")))])
         classes.append("agent-decision blue lighten-5" if e.get("origin") == "agent" else "scripted-event")
     return markup.table(["Day", "Origin", "Event (details)", "Actor", "Target"], rows, nowrap=(0,),
                         row_classes=classes, css_class="allysim-events")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -20,8 +19,10 @@ from sim.core.cohorts import Status
 from tests.app.dashboard import TOY, intervention_row
 from tests.app.dashboard.conftest import Server
 
-SCREENSHOT_ENV = "ALLYSIM_DASHBOARD_SCREENSHOT"
-"""Set to a path (docs/img/dashboard.png) to keep the screenshot of the intervention scenario."""
+SCREENSHOT_ENV = "ALLYSIM_DASHBOARD_SCREENSHOTS"
+"""Set to a folder (docs/img) to keep the screenshots of kosovo-1999 and mechanisms/intervention,
+single run and compare mode, as dashboard-*.png."""
+MAX_SCREENSHOT_HEIGHT = 2400  # pixels: the whole page, for the docs
 
 pytestmark = [
     pytest.mark.browser,
@@ -84,7 +85,8 @@ def test_page_renders_map_charts_summary_and_steps(page: Page, dashboard_url: st
     open_dashboard(page, dashboard_url)
     expect(page.get_by_text("allysim: displacement dashboard", exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days, seed 7\)"))).to_be_visible()
-    expect(page.locator(".allysim-run-title")).to_have_text("toy: not started, day 0 is 2024-03-01")
+    title = page.locator(".allysim-run-title span").first
+    expect(title).to_have_text("toy: not started, day 0 is 2024-03-01")
     expect(page.get_by_role("button", name="Scenario toy")).to_be_visible()  # by name, not path
     expect(page).to_have_title(re.compile("allysim: displacement dashboard: toy"))
     expect(page.get_by_text("Page 0")).to_have_count(0)
@@ -106,7 +108,7 @@ def test_page_renders_map_charts_summary_and_steps(page: Page, dashboard_url: st
     step(page, 27)
     expect(page.get_by_text("day 26 of 120 (2024-03-27)").first).to_be_visible()
     expect(page.get_by_text("XBM managed (scripted)")).to_be_visible()  # day 20-35: managed border
-    save_screenshot(page, tmp_path / "dashboard.png")
+    save_screenshot(page, tmp_path, "dashboard-toy.png", keep=False)
 
 
 def test_the_map_shows_a_place_on_hover_and_keeps_its_zoom(page: Page, dashboard_url: str) -> None:
@@ -138,13 +140,34 @@ def test_the_map_shows_a_place_on_hover_and_keeps_its_zoom(page: Page, dashboard
     expect(ticks).to_have_text(zoomed)  # the new day kept the zoom
 
 
-def save_screenshot(page: Page, shot: Path, keep: bool = False) -> None:
-    """Check the page is not blank; with ``keep``, copy it to $ALLYSIM_DASHBOARD_SCREENSHOT if set."""
+def test_an_idle_page_exchanges_no_messages(page: Page, dashboard_url: str) -> None:
+    """Once a day is drawn, nothing goes back and forth: the browser's drawing of the map and
+    the charts (Vega marks the rows it is given) must not travel back to the server as changes."""
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(str(frame))))
+    open_dashboard(page, dashboard_url)
+    step(page, 1)
+    expect(page.locator(".allysim-vega[data-updates]")).to_have_count(3, timeout=STEP_TIMEOUT)
+    page.wait_for_timeout(1000)  # the day's messages have arrived
+    before = len(frames)
+    page.wait_for_timeout(2000)
+    assert frames[before:] == []
+
+
+def save_screenshot(page: Page, folder: Path, name: str, keep: bool = True) -> None:
+    """Check the page is not blank; with ``keep``, keep the screenshot, of the whole page, in
+    $ALLYSIM_DASHBOARD_SCREENSHOTS if set."""
+    shot = folder / name
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000  # a blank page is a few kB
     if keep and (target := os.environ.get(SCREENSHOT_ENV)):
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, target)
+        height = page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+        page.set_viewport_size({"width": 1440, "height": min(height + 24, MAX_SCREENSHOT_HEIGHT)})
+        page.mouse.move(0, 0)  # no tooltip left open
+        page.wait_for_timeout(1500)  # the charts take the new size
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(target) / name))
+        page.set_viewport_size({"width": 1440, "height": 1000})
 
 
 def set_render_interval(page: Page, days: int) -> None:
@@ -154,6 +177,7 @@ def set_render_interval(page: Page, days: int) -> None:
     for value in range(3, days + 1, 2):
         slider.press("ArrowRight")
         expect(slider).to_have_attribute("aria-valuenow", str(value))  # one key at a time
+    expect(page.get_by_text(f"Render Interval (steps): {days}")).to_be_visible()  # the server has it
 
 
 def event_day(page: Page, kind: str) -> str:
@@ -274,7 +298,7 @@ def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, 
     unanimity_day = event_day(page, "intervention_decided")
     expect(page.locator("tr.agent-decision").first).to_be_visible()  # decisions are shaded
     expect(page.locator("tr.scripted-event").first).to_be_visible()
-    save_screenshot(page, tmp_path / "intervention.png", keep=True)
+    save_screenshot(page, tmp_path, "dashboard-intervention.png")
 
     pick(page, "ALL intervention decision rule", "majority")
     reset(page)
@@ -346,6 +370,7 @@ def test_alternating_step_and_play_keeps_the_page_whole(page: Page, dashboard_se
     for value in range(20, 101, 10):  # 10 ms -> 100 ms: twelve rounds of play stay within toy's 120 days
         play_interval.press("ArrowRight")
         expect(play_interval).to_have_attribute("aria-valuenow", str(value))
+    expect(page.get_by_text("Play Interval (ms): 100")).to_be_visible()  # the server has it
     pauses = random.Random(11)
     for i in range(12):
         page.evaluate(CLICK_TWO, ["▶", "step"] if i % 2 else ["step", "▶"])
@@ -407,6 +432,7 @@ def test_compare_mode_runs_both_arms_in_the_background(page: Page, dashboard_url
     for value in range(9, 3, -1):
         replicates.press("ArrowLeft")
         expect(replicates).to_have_attribute("aria-valuenow", str(value))
+    expect(page.get_by_text("Replicates (paired seeds): 4")).to_be_visible()  # the server has it
     page.get_by_label("Extra metrics").fill("decision_day[ALL]")
     page.get_by_label("Extra metrics").press("Enter")
     page.get_by_role("button", name="Run comparison").click()
@@ -427,9 +453,53 @@ def test_compare_mode_runs_both_arms_in_the_background(page: Page, dashboard_url
     expect(bands.locator("[aria-roledescription='area mark']")).to_have_count(6)  # 3 series x 2 arms
     expect(bands.locator("[aria-roledescription='line mark']")).to_have_count(6)
     expect(page.get_by_role("cell", name=re.compile("^intervention_decided .*rule majority"))).to_be_visible()
-    save_screenshot(page, tmp_path / "compare.png")
+    save_screenshot(page, tmp_path, "dashboard-compare-intervention.png")
 
     page.get_by_role("button", name="Watch the variant of seed 11 in the single run").click()
     expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=STEP_TIMEOUT)
     expect(page.get_by_text(re.compile(r"intervention \(14 locations.*seed 11\)"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"decision_rule majority \(set\)"))).to_be_visible()
+
+
+def test_kosovo_map_groups_far_states_and_a_higher_flee_rate_displaces_more(page: Page, dashboard_url: str,
+                                                                             tmp_path: Path) -> None:
+    """The 63-place, 25-state Kosovo world: far-away receiving states share one legend entry, the
+    evacuations to them are noted where people left, closed borders are marked; compared on
+    three seeds, doubling the flee rate clearly raises the number who fled."""
+    open_dashboard(page, dashboard_url)
+    pick(page, "Scenario", "kosovo-1999")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"kosovo-1999 \(63 locations, 25 states"))).to_be_visible()
+    set_render_interval(page, 25)
+    step(page, 25)
+    step(page, 50)
+    legend = page.locator(".allysim-map-panel .allysim-legend")
+    expect(legend).to_contain_text("21 far-away states (DEU, USA, TUR, FRA, NOR, ITA, …)")
+    expect(legend).not_to_contain_text("Germany")
+    expect(page.locator(".allysim-map text", has_text=re.compile(r"^[\d,]+ sent away$"))).to_have_count(1)
+    expect(page.locator('.allysim-map path[aria-label*="entry: into XKX: closed"]').first).to_be_attached()
+    place(page, "Kukes camps").hover()
+    expect(page.locator("#vg-tooltip-element")).to_contain_text("Kukes camps")
+    save_screenshot(page, tmp_path, "dashboard-kosovo.png")
+
+    page.get_by_role("tab", name="Compare runs").click()
+    pick(page, "Baseline", "kosovo-1999")
+    pick(page, "Variant", "kosovo-1999")
+    flee_rate = page.get_by_role("slider", name="Flee rate at full conflict (1/day)")
+    flee_rate.focus()
+    flee_rate.press("End")  # 0.05 -> 0.1
+    expect(flee_rate).to_have_attribute("aria-valuenow", "0.1")
+    replicates = page.get_by_role("slider", name="Replicates (paired seeds)")
+    replicates.focus()
+    for value in range(9, 2, -1):
+        replicates.press("ArrowLeft")
+        expect(replicates).to_have_attribute("aria-valuenow", str(value))
+    expect(page.get_by_text("Replicates (paired seeds): 3")).to_be_visible()  # the server has it
+    expect(page.get_by_text("Flee rate at full conflict (1/day): 0.1")).to_be_visible()
+    page.get_by_role("button", name="Run comparison").click()
+    differences = page.locator(".allysim-differences")
+    expect(differences).to_be_visible(timeout=180_000)
+    fled = differences.locator("tr", has=page.get_by_role("cell", name="total_fled", exact=True))
+    expect(fled).to_contain_text("higher")
+    expect(page.get_by_text("variant kosovo-1999 with flee_rate 0.1", exact=False)).to_be_visible()
+    save_screenshot(page, tmp_path, "dashboard-compare-kosovo.png")
