@@ -1,2 +1,2 @@
-"""The browser dashboard (Mesa's SolaraViz): picker, levers, session model, figures, words, page,
-and serving."""
+"""The browser dashboard (Mesa's SolaraViz controller): picker, levers, session model, map,
+charts, words, page and serving."""

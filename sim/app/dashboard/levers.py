@@ -149,6 +149,16 @@ if len(LEVERS_BY_NAME) != len(LEVERS) or {"scenario_name", "rng", "baseline"} & 
     raise RuntimeError("every lever needs a distinct keyword name (the last part of its path, or name=)")
 
 
+def lever_inputs(levers: tuple[Lever, ...], spec: Scenario) -> dict[str, dict[str, Any]]:
+    """The sidebar inputs (SolaraViz ``model_params`` entries) of ``levers``, at ``spec``'s values."""
+    return {lever.name: lever.user_param(lever.start(spec), spec) for lever in levers}
+
+
+def applicable(spec: Scenario) -> tuple[Lever, ...]:
+    """The levers that apply to ``spec`` (those the sidebar shows for it)."""
+    return tuple(lever for lever in LEVERS if lever.applies(spec))
+
+
 def lever_overrides(levers: Mapping[str, Any], baseline: Mapping[str, Any] | None,
                     spec: Scenario) -> dict[str, str]:
     """``dotted.path=value`` overrides (by lever name) for the levers moved from where they started.

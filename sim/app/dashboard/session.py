@@ -20,10 +20,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
-from sim.app.dashboard.figures import main_area
-from sim.app.dashboard.levers import LEVERS, Lever, lever_overrides
+from sim.app.dashboard.levers import LEVERS, Lever, applicable, lever_inputs, lever_overrides
 from sim.app.dashboard.picker import ScenarioRefused, allowed_scenario, initial_scenario
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
@@ -109,11 +106,8 @@ class DashboardModel(DisplacementModel):
         self.scenario_path = path
         self.refused = refused
         self.overridden: set[str] = set(overrides)
-        self.levers: tuple[Lever, ...] = tuple(lever for lever in LEVERS if lever.applies(own))
+        self.levers: tuple[Lever, ...] = applicable(own)
         self.error: str | None = error
-        self.in_view = main_area(np.array([loc.cell.position for loc in self.locations], dtype=float))
-        occupancy = self.population.occupancy
-        self.size_reference = max(1, int(occupancy[self.in_view].sum(axis=1).max(initial=0)))
         if error is not None:
             self.running = False
 
@@ -164,17 +158,15 @@ def model_params(model: DashboardModel, choices: Sequence[str],
     values = list(choices)
     if model.scenario_name not in values and not model.refused:  # the scenario it started with
         values.append(model.scenario_name)
-    start = {lever.name: lever.start(model.spec) for lever in model.levers}
-    params: dict[str, Any] = {
+    inputs = lever_inputs(model.levers, model.spec)
+    return {
         "scenario_name": {"type": "Select", "label": "Scenario", "value": model.scenario_name,
                           "values": values},
         "rng": {"type": "InputText", "label": "Random seed (blank: the scenario's)", "value": ""},
         # A plain dict is a fixed value: passed to every Reset, shown nowhere.
-        "baseline": dict(baseline) if baseline is not None else start,
+        "baseline": dict(baseline) if baseline is not None else {n: i["value"] for n, i in inputs.items()},
+        **inputs,
     }
-    for lever in model.levers:
-        params[lever.name] = lever.user_param(start[lever.name], model.spec)
-    return params
 
 
 def default_render_interval(model: DisplacementModel) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from sim.app.dashboard import markup
 from sim.model import DisplacementModel
 
 EVENTS_SHOWN = 12
@@ -22,16 +23,21 @@ def day_label(model: DisplacementModel) -> str:
 
 
 def latest_events(model: DisplacementModel, n: int = EVENTS_SHOWN) -> list[dict[str, Any]]:
-    """The last ``n`` entries of the event log, newest first, each with its date.
+    """The last ``n`` entries of the run's event log, newest first (see ``merged_events``)."""
+    return merged_events(model.event_log, model.spec.start_date, n)
+
+
+def merged_events(rows: Sequence[Mapping[str, Any]], start: dt.date,
+                  n: int | None = None) -> list[dict[str, Any]]:
+    """The last ``n`` (default: all) entries of an event log, newest first, each with its date.
 
     A decision an agent repeats with only its numbers changing (daily relocations, weekly aid,
     ...) and nothing else from that agent in between is one entry: ``count`` times from
     ``first_day`` to ``day``, with the latest details. Scripted events are never merged.
     """
-    start = model.spec.start_date
     entries: list[dict[str, Any]] = []
     last_by_actor: dict[str, dict[str, Any]] = {}
-    for seq, row in enumerate(model.event_log):
+    for seq, row in enumerate(rows):
         key = (row["type"], str(row.get("target", "")), _shape(row.get("detail")))
         entry = last_by_actor.get(row.get("actor", "")) if row.get("origin") == "agent" else None
         if entry is not None and entry["key"] == key:
@@ -42,7 +48,7 @@ def latest_events(model: DisplacementModel, n: int = EVENTS_SHOWN) -> list[dict[
         if row.get("origin") == "agent":
             last_by_actor[row.get("actor", "")] = entry
     out = []
-    for entry in sorted(entries, key=lambda e: e["seq"])[-n:][::-1]:
+    for entry in sorted(entries, key=lambda e: e["seq"])[-(n or len(entries)):][::-1]:
         row = entry["row"]
         date = start + dt.timedelta(days=max(int(row["day"]), 0))
         out.append({**row, "date": date.isoformat(), "detail_text": _detail_text(row.get("detail") or {}),
@@ -98,3 +104,23 @@ def decision_rows(model: DisplacementModel) -> list[tuple[str, str, str]]:
         rows += [(state.code, what, status) for what, status in state.decisions.describe()]
     rows += [(track.actor, *track.describe()) for track in model.negotiations]
     return rows
+
+
+def target_text(target: str, shown: int = 3) -> str:
+    """An event's target for a table cell: 'XBM←XAR' for a gate, 'a, b, c and 5 more' for a list
+    of locations."""
+    names = [name for name in target.replace("<-", "←").split(",") if name]
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def event_table(events: list[dict[str, Any]]) -> str:
+    """Merged event-log entries (``merged_events``) as a table, agents' decisions shaded."""
+    rows, classes = [], []
+    for e in events:
+        days = f"{e['first_day']}–{e['day']}" if e["count"] > 1 else e["day"]
+        kind = f"{e['type']} ×{e['count']}" if e["count"] > 1 else e["type"]
+        rows.append([days, e.get("origin", ""), (kind, e["detail_text"]), e.get("actor", ""),
+                     target_text(str(e.get("target", "")))])
+        classes.append("agent-decision blue lighten-5" if e.get("origin") == "agent" else "scripted-event")
+    return markup.table(["Day", "Origin", "Event (details)", "Actor", "Target"], rows, nowrap=(0,),
+                        row_classes=classes, css_class="allysim-events")

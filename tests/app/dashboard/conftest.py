@@ -73,11 +73,12 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.fixture(scope="module")
 def scenario_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder the served dashboard lists: the project's toy world, a smaller twin, and the
-    mechanism scenarios in their subfolder (picker names like ``mechanisms/intervention``)."""
+    """The folder the served dashboard lists: the project's toy world, a smaller twin, Kosovo 1999,
+    and the mechanism scenarios in their subfolder (picker names like ``mechanisms/intervention``)."""
     folder = tmp_path_factory.mktemp("scenarios")
     shutil.copy(ROOT / "scenarios" / "toy.yaml", folder / "toy.yaml")
     (folder / "twin.yaml").write_text(TWIN_YAML, encoding="utf-8")
+    shutil.copy(ROOT / "scenarios" / "kosovo-1999.yaml", folder / "kosovo-1999.yaml")
     shutil.copytree(ROOT / "scenarios" / "mechanisms", folder / "mechanisms")
     return folder
 

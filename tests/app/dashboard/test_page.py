@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -16,11 +15,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sim.app.dashboard.session import DashboardModel
+from sim.core.cohorts import Status
 from tests.app.dashboard import TOY, intervention_row
 from tests.app.dashboard.conftest import Server
 
-SCREENSHOT_ENV = "ALLYSIM_DASHBOARD_SCREENSHOT"
-"""Set to a path (docs/img/dashboard.png) to keep the screenshot of the intervention scenario."""
+SCREENSHOT_ENV = "ALLYSIM_DASHBOARD_SCREENSHOTS"
+"""Set to a folder (docs/img) to keep the screenshots of kosovo-1999 and mechanisms/intervention,
+single run and compare mode, as dashboard-*.png."""
+MAX_SCREENSHOT_HEIGHT = 2400  # pixels: the whole page, for the docs
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,11 +38,26 @@ STEP_TIMEOUT = 10_000  # ms: one step plus redraw
 def open_dashboard(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=LOAD_TIMEOUT)
-    expect(images(page)).to_have_count(2, timeout=LOAD_TIMEOUT)
+    expect(drawings(page)).to_have_count(3, timeout=LOAD_TIMEOUT)
 
 
-def images(page: Page):  # the map and the charts: matplotlib PNGs in the grid
-    return page.locator(".vue-grid-item img")
+def drawings(page: Page):  # the map and the two charts, drawn by Vega in the browser
+    return page.locator(".allysim-vega svg.marks")
+
+
+def updates(page: Page, i: int) -> str:
+    """How often drawing ``i`` (0: the map, 1 and 2: the charts) has taken in a new day's data."""
+    return page.locator(".allysim-vega").nth(i).get_attribute("data-updates") or "0"
+
+
+def expect_redrawn(page: Page, i: int, before: str) -> None:
+    expect(page.locator(".allysim-vega").nth(i)).not_to_have_attribute("data-updates", before,
+                                                                        timeout=STEP_TIMEOUT)
+
+
+def place(page: Page, name: str):
+    """A place's marker on the map (Vega labels each mark with its fields)."""
+    return page.locator(f'.allysim-map path[aria-label*="place: {name};"]')
 
 
 def step(page: Page, to_time: int) -> None:
@@ -50,7 +67,7 @@ def step(page: Page, to_time: int) -> None:
 
 def pick(page: Page, label: str, option: str) -> None:
     page.get_by_role("button", name=re.compile(f"^{label}")).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
 
 
 def reset(page: Page) -> None:
@@ -66,43 +83,101 @@ def totals_row(page: Page) -> str:
 def test_page_renders_map_charts_summary_and_steps(page: Page, dashboard_url: str,
                                                    tmp_path: Path) -> None:
     open_dashboard(page, dashboard_url)
-    expect(page.get_by_text("allysim: displacement dashboard")).to_be_visible()
+    expect(page.get_by_text("allysim: displacement dashboard", exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days, seed 7\)"))).to_be_visible()
-    expect(page.get_by_text("not started, day 0 is 2024-03-01")).to_be_visible()
+    title = page.locator(".allysim-run-title span").first
+    expect(title).to_have_text("toy: not started, day 0 is 2024-03-01")
     expect(page.get_by_role("button", name="Scenario toy")).to_be_visible()  # by name, not path
-    map_before, charts_before = (images(page).nth(i).get_attribute("src") for i in range(2))
+    expect(page).to_have_title(re.compile("allysim: displacement dashboard: toy"))
+    expect(page.get_by_text("Page 0")).to_have_count(0)
+    map_before, charts_before = updates(page, 0), updates(page, 2)
 
     step(page, 1)
-    expect(page.get_by_text("day 0 of 120 (2024-03-01)")).to_be_visible()
-    expect(images(page).nth(0)).not_to_have_attribute("src", map_before)
-    expect(images(page).nth(1)).not_to_have_attribute("src", charts_before)
+    expect(page.get_by_text("day 0 of 120 (2024-03-01)").first).to_be_visible()
+    expect_redrawn(page, 0, map_before)
+    expect_redrawn(page, 2, charts_before)
     expect(page.get_by_role("cell", name="northtown")).to_be_visible()  # the day-0 conflict event
-    charts_after_one = images(page).nth(1).get_attribute("src")
+    charts_after_one = updates(page, 2)
     step(page, 2)
-    expect(images(page).nth(1)).not_to_have_attribute("src", charts_after_one)
+    expect_redrawn(page, 2, charts_after_one)
+    expect(page.get_by_text("Totals")).to_be_visible()
+    thousands = page.locator(".allysim-charts text", has_text=re.compile(r"^\d{1,3}(,\d{3})+$"))
+    expect(thousands.first).to_be_visible()  # axis labels with thousands separators
 
     set_render_interval(page, 25)  # one Step runs 25 days and redraws once
     step(page, 27)
-    expect(page.get_by_text("day 26 of 120 (2024-03-27)")).to_be_visible()
+    expect(page.get_by_text("day 26 of 120 (2024-03-27)").first).to_be_visible()
     expect(page.get_by_text("XBM managed (scripted)")).to_be_visible()  # day 20-35: managed border
-    save_screenshot(page, tmp_path / "dashboard.png")
+    save_screenshot(page, tmp_path, "dashboard-toy.png", keep=False)
 
 
-def save_screenshot(page: Page, shot: Path, keep: bool = False) -> None:
-    """Check the page is not blank; with ``keep``, copy it to $ALLYSIM_DASHBOARD_SCREENSHOT if set."""
+def test_the_map_shows_a_place_on_hover_and_keeps_its_zoom(page: Page, dashboard_url: str) -> None:
+    open_dashboard(page, dashboard_url)
+    for day in range(1, 6):
+        step(page, day)
+    ahead = DashboardModel("toy")  # the same scenario and seed, run headless
+    ahead.run_for(5)
+    occupancy = ahead.population.occupancy[ahead.world.names.index("midtown")]
+    assert occupancy[Status.IDP] > 0
+    place(page, "midtown").hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    expect(tooltip).to_be_visible(timeout=STEP_TIMEOUT)
+    for text in ("midtown", "XAR Aralia", "town", f"{occupancy.sum():,}", f"{occupancy[Status.IDP]:,}",
+                 "conflict intensity", "people present"):
+        expect(tooltip).to_contain_text(text)
+
+    ticks = page.locator(".allysim-map .role-axis-label text")  # longitude and latitude tick labels
+    whole = ticks.all_text_contents()
+    box = page.locator(".allysim-map svg.marks").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.08)  # over the map
+    page.mouse.wheel(0, -400)  # zoom in
+    expect(ticks).not_to_have_text(whole, timeout=STEP_TIMEOUT)
+    zoomed = ticks.all_text_contents()
+    before = updates(page, 0)
+    step(page, 6)
+    expect_redrawn(page, 0, before)
+    expect(ticks).to_have_text(zoomed)  # the new day kept the zoom
+
+
+def test_an_idle_page_exchanges_no_messages(page: Page, dashboard_url: str) -> None:
+    """Once a day is drawn, nothing goes back and forth: the browser's drawing of the map and
+    the charts (Vega marks the rows it is given) must not travel back to the server as changes."""
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(str(frame))))
+    open_dashboard(page, dashboard_url)
+    step(page, 1)
+    expect(page.locator(".allysim-vega[data-updates]")).to_have_count(3, timeout=STEP_TIMEOUT)
+    page.wait_for_timeout(1000)  # the day's messages have arrived
+    before = len(frames)
+    page.wait_for_timeout(2000)
+    assert frames[before:] == []
+
+
+def save_screenshot(page: Page, folder: Path, name: str, keep: bool = True) -> None:
+    """Check the page is not blank; with ``keep``, keep the screenshot, of the whole page, in
+    $ALLYSIM_DASHBOARD_SCREENSHOTS if set."""
+    shot = folder / name
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000  # a blank page is a few kB
     if keep and (target := os.environ.get(SCREENSHOT_ENV)):
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, target)
+        height = page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+        page.set_viewport_size({"width": 1440, "height": min(height + 24, MAX_SCREENSHOT_HEIGHT)})
+        page.mouse.move(0, 0)  # no tooltip left open
+        page.wait_for_timeout(1500)  # the charts take the new size
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(target) / name))
+        page.set_viewport_size({"width": 1440, "height": 1000})
 
 
 def set_render_interval(page: Page, days: int) -> None:
     """Move the Render Interval slider from 1 to ``days`` (its step is 2: 1, 3, 5, ...)."""
     slider = page.get_by_role("slider", name="Render Interval (steps)")
     slider.focus()
-    for _ in range((days - 1) // 2):
+    for value in range(3, days + 1, 2):
         slider.press("ArrowRight")
+        expect(slider).to_have_attribute("aria-valuenow", str(value))  # one key at a time
+    expect(page.get_by_text(f"Render Interval (steps): {days}")).to_be_visible()  # the server has it
 
 
 def event_day(page: Page, kind: str) -> str:
@@ -128,13 +203,14 @@ def shown_time(page: Page) -> float:
 
 def test_switching_scenario_loads_the_other_world(page: Page, dashboard_url: str) -> None:
     open_dashboard(page, dashboard_url)
-    map_toy = images(page).first.get_attribute("src")
+    expect(place(page, "northtown")).to_have_count(1)
     pick(page, "Scenario", "twin")
     reset(page)
     expect(page.get_by_text(re.compile(r"twin \(3 locations, 2 states, 40 days, seed 3\)"))).to_be_visible()
-    expect(images(page).first).not_to_have_attribute("src", map_toy)
+    expect(place(page, "camp")).to_have_count(1, timeout=STEP_TIMEOUT)  # the other world's map
+    expect(place(page, "northtown")).to_have_count(0)
     step(page, 1)
-    expect(page.get_by_text("day 0 of 40 (2025-01-01)")).to_be_visible()
+    expect(page.get_by_text("day 0 of 40 (2025-01-01)").first).to_be_visible()
 
 
 def test_changing_a_lever_and_resetting_changes_the_outcome(page: Page, dashboard_url: str) -> None:
@@ -192,7 +268,7 @@ def test_a_bad_scenario_shows_its_error(page: Page, dashboard_url: str, scenario
 
     pick(page, "Scenario", "toy")
     reset(page)
-    expect(images(page)).to_have_count(2)
+    expect(drawings(page)).to_have_count(3, timeout=STEP_TIMEOUT)
 
 
 def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, dashboard_url: str,
@@ -222,7 +298,7 @@ def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, 
     unanimity_day = event_day(page, "intervention_decided")
     expect(page.locator("tr.agent-decision").first).to_be_visible()  # decisions are shaded
     expect(page.locator("tr.scripted-event").first).to_be_visible()
-    save_screenshot(page, tmp_path / "intervention.png", keep=True)
+    save_screenshot(page, tmp_path, "dashboard-intervention.png")
 
     pick(page, "ALL intervention decision rule", "majority")
     reset(page)
@@ -239,7 +315,7 @@ def test_alliance_levers_follow_the_scenario_and_change_the_outcome(page: Page, 
     reset(page)  # the moved rule lever does not apply to toy: hidden, ignored, no error
     expect(page.get_by_text(re.compile(r"toy \(8 locations, 3 states, 120 days"))).to_be_visible()
     expect(rule_lever).to_have_count(0)
-    expect(images(page)).to_have_count(2)
+    expect(drawings(page)).to_have_count(3, timeout=STEP_TIMEOUT)
 
 
 # Clicks on two buttons in the same instant, as a quick double click does: the second one reaches
@@ -286,9 +362,15 @@ def settled_days(page: Page, timeout: float = 20.0) -> tuple[float, int, int, in
 def test_alternating_step_and_play_keeps_the_page_whole(page: Page, dashboard_server: Server) -> None:
     """Step and ▶ clicked together, pause, Step as soon as it is enabled, again and again: no
     error on the page or in the server's output, pause and Step are handled while playing, and
-    once settled SolaraViz's Time, the Summary's day, the map and the charts agree."""
+    once settled Mesa's Time, the Summary's day, the map and the charts agree."""
     log_start = dashboard_server.log.stat().st_size
     open_dashboard(page, dashboard_server.url)
+    play_interval = page.get_by_role("slider", name="Play Interval (ms)")
+    play_interval.focus()
+    for value in range(20, 101, 10):  # 10 ms -> 100 ms: twelve rounds of play stay within toy's 120 days
+        play_interval.press("ArrowRight")
+        expect(play_interval).to_have_attribute("aria-valuenow", str(value))
+    expect(page.get_by_text("Play Interval (ms): 100")).to_be_visible()  # the server has it
     pauses = random.Random(11)
     for i in range(12):
         page.evaluate(CLICK_TWO, ["▶", "step"] if i % 2 else ["step", "▶"])
@@ -332,4 +414,92 @@ def test_a_picker_value_outside_the_list_is_refused(page: Page, dashboard_url: s
 
     pick(page, "Scenario", "toy")
     reset(page)
-    expect(images(page)).to_have_count(2)
+    expect(drawings(page)).to_have_count(3, timeout=STEP_TIMEOUT)
+
+
+def test_compare_mode_runs_both_arms_in_the_background(page: Page, dashboard_url: str,
+                                                       tmp_path: Path) -> None:
+    """Four paired seeds of the intervention scenario, unanimity against majority: the page shows
+    progress and stays usable (the single-run tab steps meanwhile), then the two arms' bands, the
+    paired differences and one replicate's decisions; a replicate opens in the single-run mode."""
+    open_dashboard(page, dashboard_url)
+    page.get_by_role("tab", name="Compare runs").click()
+    pick(page, "Baseline", "mechanisms/intervention")
+    pick(page, "Variant", "mechanisms/intervention")
+    pick(page, "ALL intervention decision rule", "majority")
+    replicates = page.get_by_role("slider", name="Replicates (paired seeds)")
+    replicates.focus()
+    for value in range(9, 3, -1):
+        replicates.press("ArrowLeft")
+        expect(replicates).to_have_attribute("aria-valuenow", str(value))
+    expect(page.get_by_text("Replicates (paired seeds): 4")).to_be_visible()  # the server has it
+    page.get_by_label("Extra metrics").fill("decision_day[ALL]")
+    page.get_by_label("Extra metrics").press("Enter")
+    page.get_by_role("button", name="Run comparison").click()
+    expect(page.get_by_text(re.compile(r"^Running: \d+ of 8 runs done"))).to_be_visible(timeout=STEP_TIMEOUT)
+
+    page.get_by_role("tab", name="Single run").click()  # the page answers while the runs go on
+    step(page, 1)
+    page.get_by_role("tab", name="Compare runs").click()
+
+    differences = page.locator(".allysim-differences")
+    expect(differences).to_be_visible(timeout=120_000)
+    for metric in ("total_fled", "peak_refugees", "displaced_days", "decision_day[ALL]"):
+        expect(differences.get_by_role("cell", name=metric, exact=True)).to_be_visible()
+    decided = differences.locator("tr", has=page.get_by_role("cell", name="decision_day[ALL]", exact=True))
+    expect(decided).to_contain_text("lower")  # majority decides sooner, clearly, on all four seeds
+    expect(page.get_by_text(re.compile(r"4 paired seeds \(11 to 14\)"))).to_be_visible()
+    bands = page.locator(".allysim-bands")
+    expect(bands.locator("[aria-roledescription='area mark']")).to_have_count(6)  # 3 series x 2 arms
+    expect(bands.locator("[aria-roledescription='line mark']")).to_have_count(6)
+    expect(page.get_by_role("cell", name=re.compile("^intervention_decided .*rule majority"))).to_be_visible()
+    save_screenshot(page, tmp_path, "dashboard-compare-intervention.png")
+
+    page.get_by_role("button", name="Watch the variant of seed 11 in the single run").click()
+    expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=STEP_TIMEOUT)
+    expect(page.get_by_text(re.compile(r"intervention \(14 locations.*seed 11\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"decision_rule majority \(set\)"))).to_be_visible()
+
+
+def test_kosovo_map_groups_far_states_and_a_higher_flee_rate_displaces_more(page: Page, dashboard_url: str,
+                                                                             tmp_path: Path) -> None:
+    """The 63-place, 25-state Kosovo world: far-away receiving states share one legend entry, the
+    evacuations to them are noted where people left, closed borders are marked; compared on
+    three seeds, doubling the flee rate clearly raises the number who fled."""
+    open_dashboard(page, dashboard_url)
+    pick(page, "Scenario", "kosovo-1999")
+    reset(page)
+    expect(page.get_by_text(re.compile(r"kosovo-1999 \(63 locations, 25 states"))).to_be_visible()
+    set_render_interval(page, 25)
+    step(page, 25)
+    step(page, 50)
+    legend = page.locator(".allysim-map-panel .allysim-legend")
+    expect(legend).to_contain_text("21 far-away states (DEU, USA, TUR, FRA, NOR, ITA, …)")
+    expect(legend).not_to_contain_text("Germany")
+    expect(page.locator(".allysim-map text", has_text=re.compile(r"^[\d,]+ sent away$"))).to_have_count(1)
+    expect(page.locator('.allysim-map path[aria-label*="entry: into XKX: closed"]').first).to_be_attached()
+    place(page, "Kukes camps").hover()
+    expect(page.locator("#vg-tooltip-element")).to_contain_text("Kukes camps")
+    save_screenshot(page, tmp_path, "dashboard-kosovo.png")
+
+    page.get_by_role("tab", name="Compare runs").click()
+    pick(page, "Baseline", "kosovo-1999")
+    pick(page, "Variant", "kosovo-1999")
+    flee_rate = page.get_by_role("slider", name="Flee rate at full conflict (1/day)")
+    flee_rate.focus()
+    flee_rate.press("End")  # 0.05 -> 0.1
+    expect(flee_rate).to_have_attribute("aria-valuenow", "0.1")
+    replicates = page.get_by_role("slider", name="Replicates (paired seeds)")
+    replicates.focus()
+    for value in range(9, 2, -1):
+        replicates.press("ArrowLeft")
+        expect(replicates).to_have_attribute("aria-valuenow", str(value))
+    expect(page.get_by_text("Replicates (paired seeds): 3")).to_be_visible()  # the server has it
+    expect(page.get_by_text("Flee rate at full conflict (1/day): 0.1")).to_be_visible()
+    page.get_by_role("button", name="Run comparison").click()
+    differences = page.locator(".allysim-differences")
+    expect(differences).to_be_visible(timeout=180_000)
+    fled = differences.locator("tr", has=page.get_by_role("cell", name="total_fled", exact=True))
+    expect(fled).to_contain_text("higher")
+    expect(page.get_by_text("variant kosovo-1999 with flee_rate 0.1", exact=False)).to_be_visible()
+    save_screenshot(page, tmp_path, "dashboard-compare-kosovo.png")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sim.app.dashboard import picker, session
-from sim.app.dashboard.page import draw_charts, draw_map
+from sim.app.dashboard.page import RunViews
 from sim.app.dashboard.session import DashboardModel, model_params
 from tests.app.dashboard import ALLIANCE_LEVERS, PARAMETER_LEVERS, TOY
 
@@ -101,16 +101,20 @@ def test_steps_from_two_threads_and_a_drawing_thread_keep_the_run_whole() -> Non
     and the page is drawn in a third. Every day runs once and in order, Mesa's clock agrees with
     the days run, and every drawing is of a whole day."""
     model = DashboardModel("mechanisms/intervention")
+    views = RunViews(model)
     problems: list[str] = []
     stop = threading.Event()
 
     def draw() -> None:
+        shown = -1
         while not stop.is_set():
             try:
-                day, _ = draw_charts(model)
-                shown, _ = draw_map(model)
-                assert shown >= day
-            except Exception as exc:  # a torn read raises in pandas
+                panels = views.read(model)
+                days = {row["day"] for row in panels.totals.datasets["totals"]}
+                assert days == set(range(panels.day + 1)) and panels.day >= shown  # whole days, in order
+                assert f"day {panels.day} of 200" in panels.summary or panels.day == -1
+                shown = panels.day
+            except Exception as exc:  # a torn read raises
                 problems.append(repr(exc))
             stop.wait(0.005)  # a page redraws after a step, not in a busy loop that starves the steps
 

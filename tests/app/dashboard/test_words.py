@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sim.app.dashboard.session import DashboardModel
-from sim.app.dashboard.words import decision_rows, latest_events
+from sim.app.dashboard.words import decision_rows, latest_events, target_text
 from tests.app.dashboard import intervention_row
 
 
@@ -29,3 +29,10 @@ def test_decisions_in_words_and_in_the_event_log() -> None:
     assert relocations[0]["day"] - relocations[0]["first_day"] + 1 == relocations[0]["count"]
     (who, what, status), = decision_rows(sharing)
     assert (who, what) == ("ALL", "burden sharing") and "relocated so far (MEM " in status
+
+
+def test_long_targets_are_shortened() -> None:
+    assert target_text("XBM<-XAR") == "XBM←XAR"
+    assert target_text("a,b,c") == "a, b, c"
+    assert target_text("a,b,c,d,e") == "a, b, c and 2 more"
+    assert target_text("") == ""
