@@ -7,7 +7,7 @@ what one Step costs the server. Play clicks ▶, lets SolaraViz's own play loop 
 seconds (its play interval and render interval as the page sets them) and counts the days.
 Drawing in the browser (Vega, images) is not included: it runs on the viewer's machine.
 
-    python benchmarks/dashboard_speed.py                              # scenarios/kosovo-1999.yaml
+    python benchmarks/dashboard_speed.py                              # scenarios/history/kosovo-1999.yaml
     python benchmarks/dashboard_speed.py --against 1e3d8ed            # also an older commit: before/after
     python benchmarks/dashboard_speed.py --scenario scenarios/toy.yaml --steps 20 --play 5
 
@@ -116,7 +116,7 @@ def _line(label: str, r: dict[str, float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "kosovo-1999.yaml"))
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "history" / "kosovo-1999.yaml"))
     parser.add_argument("--steps", type=int, default=10, help="Steps clicked from day 0 (default 10)")
     parser.add_argument("--play", type=float, default=8.0, help="seconds of play (default 8)")
     parser.add_argument("--against", metavar="COMMIT", help="also measure this commit (before/after)")

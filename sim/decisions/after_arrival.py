@@ -43,6 +43,20 @@ class AfterArrival:
         if s.deportation_rate > 0:
             self.deported += self._deport()
 
+    def describe(self) -> list[tuple[str, str]]:
+        """(what, status today) for each after-arrival policy the state has, in words."""
+        s, rows = self.policy, []
+        boost = self.ctx.world.integration_support[self.index]
+        if s.integration_rate > 0 or boost > 0:
+            rows.append(("integration", f"{self.integrated:,} integrated so far "
+                         f"({min(1.0, s.integration_rate + boost):.2%} a day)"))
+        if s.secondary_movement > 0:
+            rows.append(("secondary movement", f"{s.secondary_movement:.2%} a day of those relocated "
+                         "or resettled here leave"))
+        if s.deportation_rate > 0:
+            rows.append(("deportation", f"{self.deported:,} rejected asylum seekers sent home so far"))
+        return rows
+
     def _here(self, mask: np.ndarray) -> np.ndarray:
         p = self.ctx.population.people
         return np.flatnonzero((self.ctx.world.state_of[p.loc] == self.index) & mask[p.status]

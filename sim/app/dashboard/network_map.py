@@ -226,7 +226,8 @@ class MapView:
                 "present": int(present[i]), "residents": int(row[Status.RESIDENT]),
                 "idps": int(row[Status.IDP]), "refugees": int(row[Status.REFUGEE]),
                 "relocated": int(row[Status.RELOCATED]), "resettled": int(row[Status.RESETTLED]),
-                "returnees": int(row[Status.RETURNEE]), "conflict": round(intensity, 2),
+                "returnees": int(row[Status.RETURNEE]), "integrated": int(row[Status.INTEGRATED]),
+                "conflict": round(intensity, 2),
                 "capacity": "unlimited" if math.isinf(w.capacity[i]) else f"{int(w.capacity[i]):,}",
                 "shape": KIND_SHAPES[Kind(int(w.kind[i]))], "fill": frame.colours[w.state_of[i]],
                 "size": float(area[i]), "ring": CONFLICT if intensity > 0 else "#333333",
@@ -399,6 +400,7 @@ def map_spec(frame: MapFrame, validate: bool = False) -> dict[str, Any]:
                  alt.Tooltip("residents:Q", **people), alt.Tooltip("idps:Q", title="IDPs", **people),
                  alt.Tooltip("refugees:Q", **people), alt.Tooltip("returnees:Q", **people),
                  alt.Tooltip("relocated:Q", **people), alt.Tooltip("resettled:Q", **people),
+                 alt.Tooltip("integrated:Q", **people),
                  alt.Tooltip("conflict:Q", title="conflict intensity"), alt.Tooltip("capacity:N")],
     ).add_params(zoom)
     borders = alt.Chart(alt.Data(name="borders")).mark_point(

@@ -35,6 +35,7 @@ from sim.app.dashboard.network_map import MapView
 from sim.app.dashboard.picker import initial_scenario, scenario_choices
 from sim.app.dashboard.session import DashboardModel, default_render_interval, model_params
 from sim.app.dashboard.words import day_label, decision_rows, event_table, latest_events
+from sim.core.cohorts import Status
 from sim.experiments.comparisons import BASELINE
 
 TITLE = "allysim: displacement dashboard"
@@ -99,6 +100,10 @@ def summary_html(model: DashboardModel) -> str:
                "In transit": t["in_transit"]}
     if relocated := int(model.recorder.relocated_in.sum()):
         columns["Relocated (cum.)"] = relocated
+    if integrated := int(model.population.occupancy[:, Status.INTEGRATED].sum()):
+        columns["Integrated"] = integrated
+    if deaths := model.deaths:
+        columns["Died on the way (cum.)"] = deaths
     parts.append(markup.table(list(columns), [[f"{n:,}" for n in columns.values()]],
                               numeric=range(len(columns))))
     parts.append(markup.line("Entry policies", entry_policies(model)))

@@ -102,6 +102,7 @@ def decision_rows(model: DisplacementModel) -> list[tuple[str, str, str]]:
                          f"onset hazard of members {defence.deterrence:.0%} lower{respond}"))
     for state in model.states:
         rows += [(state.code, what, status) for what, status in state.decisions.describe()]
+        rows += [(state.code, what, status) for what, status in state.after_arrival.describe()]
     rows += [(track.actor, *track.describe()) for track in model.negotiations]
     return rows
 

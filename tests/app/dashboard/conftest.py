@@ -78,7 +78,7 @@ def scenario_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("scenarios")
     shutil.copy(ROOT / "scenarios" / "toy.yaml", folder / "toy.yaml")
     (folder / "twin.yaml").write_text(TWIN_YAML, encoding="utf-8")
-    shutil.copy(ROOT / "scenarios" / "kosovo-1999.yaml", folder / "kosovo-1999.yaml")
+    shutil.copy(ROOT / "scenarios" / "history" / "kosovo-1999.yaml", folder / "kosovo-1999.yaml")
     shutil.copytree(ROOT / "scenarios" / "mechanisms", folder / "mechanisms")
     return folder
 

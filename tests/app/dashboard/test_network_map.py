@@ -38,7 +38,7 @@ def test_borders_set_by_states_and_alliances_show_on_the_map() -> None:
 
 
 @pytest.mark.parametrize(("scenario", "days"),
-                         [("toy", 6), ("kosovo-1999", 10), ("mechanisms/border-stance", 45)])
+                         [("toy", 6), ("history/kosovo-1999", 10), ("mechanisms/border-stance", 45)])
 def test_every_traveller_is_on_one_road(scenario: str, days: int) -> None:
     """People on the roads are the travellers: each between two stops of the journey, or
     queueing at a managed border for the road across it."""
@@ -52,7 +52,7 @@ def test_every_traveller_is_on_one_road(scenario: str, days: int) -> None:
 
 
 def test_a_place_shows_its_people_by_status_and_its_conflict() -> None:
-    model = DashboardModel("kosovo-1999")
+    model = DashboardModel("history/kosovo-1999")
     model.run_for(15)
     places = {p["name"]: p for p in MapView(model).data()["places"]}
     i = model.world.names.index("Kukes camps")
@@ -67,7 +67,7 @@ def test_a_place_shows_its_people_by_status_and_its_conflict() -> None:
 
 
 def test_far_away_states_share_one_legend_entry() -> None:
-    model = DashboardModel("kosovo-1999")
+    model = DashboardModel("history/kosovo-1999")
     view = MapView(model)
     legend = view.legend()
     assert "XKX Kosovo: entry" in legend and "ALB Albania: entry open" in legend
@@ -79,7 +79,7 @@ def test_far_away_states_share_one_legend_entry() -> None:
 
 
 def test_people_sent_far_away_are_counted_where_they_left() -> None:
-    model = DashboardModel("kosovo-1999")
+    model = DashboardModel("history/kosovo-1999")
     model.run_for(25)
     _, to, kind, count = today_flows(model)
     view = MapView(model)
@@ -98,7 +98,7 @@ def test_labels_do_not_overlap_and_the_biggest_come_first() -> None:
 
 
 def test_the_charts_are_valid_vega_lite() -> None:
-    for name in ("toy", "kosovo-1999"):
+    for name in ("toy", "history/kosovo-1999"):
         spec = map_spec(MapView(DashboardModel(name)).frame, validate=True)
         assert "$schema" not in spec
         names = {layer["data"]["name"] for layer in spec["layer"]}

@@ -7,6 +7,7 @@ import re
 from sim.app.dashboard.session import DashboardModel
 from sim.app.dashboard.words import decision_rows, latest_events, target_text
 from tests.app.dashboard import intervention_row
+from tests.conftest import mechanism
 
 
 def test_decisions_in_words_and_in_the_event_log() -> None:
@@ -36,3 +37,12 @@ def test_long_targets_are_shortened() -> None:
     assert target_text("a,b,c") == "a, b, c"
     assert target_text("a,b,c,d,e") == "a, b, c and 2 more"
     assert target_text("") == ""
+
+
+def test_a_hosts_after_arrival_policies_are_in_the_decisions_table() -> None:
+    model = mechanism("asylum", "world.states.1.policy.integration_rate=0.01",
+                      "world.states.1.policy.deportation_rate=0.01", seed=0, days=40)
+    rows = {(who, what): status for who, what, status in decision_rows(model)}
+    assert re.fullmatch(r"[\d,]+ integrated so far \(1\.00% a day\)", rows[("FRN", "integration")])
+    assert rows[("FRN", "deportation")].endswith("rejected asylum seekers sent home so far")
+    assert ("NBR", "integration") not in rows  # a state without such a policy shows none
