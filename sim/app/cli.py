@@ -548,7 +548,7 @@ def score(
         raise _fail(f"error: {exc}") from None
     partial = out_file.with_name(f".{out_file.name}.partial-{os.getpid()}")
     try:
-        result.table.to_csv(partial, index=False, float_format="%.6g")
+        result.table.to_csv(partial, index=False, float_format="%.12g")
         partial.replace(out_file)
     except OSError as exc:
         partial.unlink(missing_ok=True)
