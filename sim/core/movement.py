@@ -42,6 +42,9 @@ from sim.core.world import World
 from sim.scenario.parameters import Parameters
 
 MAX_HOPS_PER_DAY = 8  # bound on same-day continuation rounds
+# Route choice draws every leaving row over its location's paths, padded to the widest row: at
+# most this many cells at once (a hub's width would otherwise pad every row of a large world).
+MAX_CHOICE_CELLS = 4_000_000
 # Lookup tables indexed by status code: DISPLACED[status_array] is a boolean mask.
 DISPLACED = status_mask(Status.IDP, Status.REFUGEE)
 AT_HOME = status_mask(Status.RESIDENT, Status.RETURNEE)
@@ -190,13 +193,33 @@ class Movement:
         Returns (row, path, count) for every non-zero share, by row; rows with no open path draw
         nothing.
         """
-        width = int(self.choice.degree[loc].max()) if len(loc) else 0
+        degree = self.choice.degree[loc]
+        width = int(degree.max()) if len(loc) else 0
         if width == 0:
             return NOTHING, NOTHING, NOTHING
-        prob, path, has_path = self.choice.rows(state, loc, width)
-        x = self.rng.multinomial(n * has_path, prob).ravel()
+        if len(loc) * width <= MAX_CHOICE_CELLS:  # one draw over rows padded to the widest
+            return self._draw_paths(np.arange(len(loc)), loc, state, n, width)
+        # Rows padded to a hub's width would take gigabytes: draw rows of similar width together.
+        parts = []
+        bucket = np.ceil(np.log2(np.maximum(degree, 1))).astype(np.int64)
+        for b in np.unique(bucket):
+            rows = np.flatnonzero(bucket == b)
+            wide = int(degree[rows].max())
+            step = max(1, MAX_CHOICE_CELLS // max(wide, 1))
+            parts += [self._draw_paths(rows[i:i + step], loc, state, n, wide)
+                      for i in range(0, len(rows), step) if wide > 0]
+        row, path, count = (np.concatenate(c) for c in zip(*parts, strict=True))
+        order = np.argsort(row, kind="stable")
+        return row[order], path[order], count[order]
+
+    def _draw_paths(self, rows: np.ndarray, loc: np.ndarray, state: np.ndarray, n: np.ndarray,
+                    width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The multinomial draws of ``rows`` (their paths padded to ``width``), as (row, path,
+        count) for every non-zero share."""
+        prob, path, has_path = self.choice.rows(state[rows], loc[rows], width)
+        x = self.rng.multinomial(n[rows] * has_path, prob).ravel()
         share = x.nonzero()[0]
-        return share // width, path.ravel()[share], x[share]
+        return rows[share // width], path.ravel()[share], x[share]
 
     def _travel(self, trav: Travellers, leave_p: np.ndarray) -> tuple[list[Travellers], list[People]]:
         """One day of travel; arrivals with time to spare move on the same day with probability

@@ -189,3 +189,15 @@ def test_people_waiting_at_a_managed_gate_off_the_travel_grid_stay_behind_it() -
     states = model.recorder.states_table()
     in_xbm = states[(states.day == model.day) & (states.state == "XBM")].refugees_hosted.iloc[0]
     assert in_xbm <= crossed <= 20 * (model.day + 1)
+
+
+def test_route_choice_in_small_batches_moves_and_conserves_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worlds whose leaving rows, padded to a hub's width, would take gigabytes are drawn in
+    batches of similar width; forced here on a small world."""
+    import sim.core.movement as movement
+
+    monkeypatch.setattr(movement, "MAX_CHOICE_CELLS", 2)
+    totals = []
+    model = run_model(line_world(), on_step=lambda m: totals.append(m.total_people()))
+    assert totals == [10_000] * len(totals)
+    assert camp_series(model)[-1] > 1_000
