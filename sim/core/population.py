@@ -43,13 +43,16 @@ class Population:
 
     def note_returned(self, home: np.ndarray, count: np.ndarray) -> None:
         """People who reached their home location today."""
-        self.returned += np.bincount(self.world.state_of[home], weights=count,
-                                     minlength=len(self.returned)).astype(np.int64)
+        self.returned += self._by_home_state(home, count)
 
     def note_died(self, home: np.ndarray, count: np.ndarray) -> None:
         """People from these home locations who died on the way today."""
-        self.died += np.bincount(self.world.state_of[home], weights=count,
-                                 minlength=len(self.died)).astype(np.int64)
+        self.died += self._by_home_state(home, count)
+
+    def _by_home_state(self, home: np.ndarray, count: np.ndarray) -> np.ndarray:
+        """[state] ``count`` summed by the state of each ``home`` location."""
+        return np.bincount(self.world.state_of[home], weights=count,
+                           minlength=len(self.world.state_ids)).astype(np.int64)
 
     def observe(self, traveller_position: np.ndarray) -> None:
         """Refresh ``occupancy`` and ``cube`` from the tables (``traveller_position``: where each

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sim.scenario.errors import PathPart, closest
 from sim.scenario.events import ParametersEvent, RouteEvent
 from sim.scenario.fields import MAX_WORLD_PEOPLE, TICKS_PER_DAY
-from sim.scenario.parameters import MovementParameters, Parameters, runtime_parameters, with_changes
+from sim.scenario.parameters import MovementParameters, parameter_keys, runtime_parameters, with_changes
 from sim.scenario.schema import Scenario
 
 # The last date a run may record: far from datetime's and numpy's year 9999, so dates computed
@@ -116,9 +116,8 @@ def _parameter_changes(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
             params = with_changes(params, ev.set)
         except KeyError as err:
             key = str(err.args[0])
-            group, _, name = key.partition(".")
-            known = name in getattr(Parameters.model_fields.get(group), "annotation", Parameters).model_fields
-            msg = f"{key!r} cannot change during a run" if known else f"unknown parameter {key!r}"
+            msg = (f"{key!r} cannot change during a run" if key in parameter_keys()
+                   else f"unknown parameter {key!r}")
             if (hint := closest(key, runtime_parameters())) is not None and hint != key:
                 msg += f" (did you mean {hint!r}?)"
             out.append(((*where, key), msg + "; docs/scenario.md lists the parameters a `parameters` "

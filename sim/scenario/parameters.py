@@ -160,10 +160,16 @@ FIXED_AT_START = {
 }
 
 
+def parameter_keys() -> list[str]:
+    """Every rule parameter as ``group.name``."""
+    return [f"{group}.{name}" for group, model in Parameters.model_fields.items()
+            for name in model.annotation.model_fields]
+
+
 def runtime_parameters() -> list[str]:
     """Every ``group.name`` a `parameters` event may set."""
-    return [f"{group}.{name}" for group, model in Parameters.model_fields.items()
-            for name in model.annotation.model_fields if name not in FIXED_AT_START[group]]
+    return [key for key in parameter_keys()
+            if key.split(".")[1] not in FIXED_AT_START[key.split(".")[0]]]
 
 
 def with_changes(params: Parameters, changes: dict[str, float | bool]) -> Parameters:
