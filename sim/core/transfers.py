@@ -26,35 +26,49 @@ def transfer(ctx: Context, from_state: int, to_loc: int, n: int, kind: FlowKind,
 
     ``origins`` (a mask over states), when given, limits them to people from those home states.
     """
-    return transfer_from(ctx, ctx.world.state_of == from_state, to_loc, n, kind, new_status, statuses,
-                         origins)
+    return transfer_many(ctx, ctx.world.state_of == from_state, [(to_loc, n)], kind, new_status,
+                         statuses, origins)[0]
 
 
-def transfer_from(ctx: Context, at: np.ndarray, to_loc: int, n: int, kind: FlowKind,
+def transfer_many(ctx: Context, at: np.ndarray, moves: list[tuple[int, int]], kind: FlowKind,
                   new_status: Status | None, statuses: tuple[Status, ...],
-                  origins: np.ndarray | None = None) -> int:
-    """Move up to ``n`` people of ``statuses`` staying where ``at`` (a mask over locations) is true.
+                  origins: np.ndarray | None = None) -> list[int]:
+    """For each ``(to_loc, n)`` of ``moves`` in turn, move up to ``n`` people of ``statuses``
+    staying where ``at`` (a mask over locations) is true to ``to_loc``; returns how many each.
 
-    They keep their status unless ``new_status`` is given (people a programme takes to their own
-    state become returnees). Returns how many moved.
+    One programme's day (every member's offer, every receiver's share) is one call: the people
+    eligible are found once and the table grows once, while each move still draws fairly from
+    whoever the moves before it left. People keep their status unless ``new_status`` is given
+    (people a programme takes to their own state become returnees).
     """
     pop = ctx.population
     p = pop.people
-    rows, taken = _draw(ctx, at[p.loc], n, statuses, origins)
-    if not len(rows):
-        return 0
-    p.count[rows] -= taken
+    rows = _eligible(ctx, at[p.loc], statuses, origins)
+    left = p.count[rows]  # a copy: the table changes once, at the end
+    drawn_rows, drawn, dest, moved = [], [], [], []
+    for to_loc, n in moves:
+        live = np.flatnonzero(left > 0)
+        taken = _take(ctx, left[live], n)
+        moved.append(int(taken.sum()))
+        if not moved[-1]:
+            continue
+        left[live] -= taken
+        drawn_rows.append(rows[live])
+        drawn.append(taken)
+        dest.append(np.full(len(live), to_loc, dtype=np.int64))
+    if not drawn:
+        return moved
+    rows, taken, to = np.concatenate(drawn_rows), np.concatenate(drawn), np.concatenate(dest)
+    np.subtract.at(p.count, rows, taken)  # a row may give people to several moves
     if new_status is None:
         status = p.status[rows]
-    else:  # a programme that takes people to their own state brings them home
-        back_home = ctx.world.state_of[p.origin[rows]] == ctx.world.state_of[to_loc]
+    else:
+        back_home = ctx.world.state_of[p.origin[rows]] == ctx.world.state_of[to]
         status = np.where(back_home, Status.RETURNEE, new_status).astype(np.int64)
         pop.note_returned(p.origin[rows][back_home], taken[back_home])
-    moved = People(loc=np.full(len(rows), to_loc, dtype=np.int64), origin=p.origin[rows],
-                   status=status, count=taken)
-    pop.people = People.concat([p, moved])
-    ctx.flows.add(p.loc[rows], moved.loc, kind, taken)
-    return int(taken.sum())
+    pop.people = People.concat([p, People(loc=to, origin=p.origin[rows], status=status, count=taken)])
+    ctx.flows.add(p.loc[rows], to, kind, taken)
+    return moved
 
 
 def send_home(ctx: Context, from_state: int, n: int | None, statuses: tuple[Status, ...],
@@ -71,8 +85,10 @@ def send_home(ctx: Context, from_state: int, n: int | None, statuses: tuple[Stat
     there = np.flatnonzero((w.state_of[p.loc] == from_state) & status_mask(*statuses)[p.status])
     road_home = np.zeros(len(p), dtype=bool)  # distances only for the rows that could go
     road_home[there] = np.isfinite(w.distances.km(p.origin[there], p.loc[there]))
-    rows, taken = _draw(ctx, road_home, n, statuses, origins, share)
-    return start_home(ctx, rows, taken, speed_km_per_day, kind)
+    rows = _eligible(ctx, road_home, statuses, origins)
+    taken = _take(ctx, p.count[rows], n, share)
+    drawn = taken > 0
+    return start_home(ctx, rows[drawn], taken[drawn], speed_km_per_day, kind)
 
 
 def start_home(ctx: Context, rows: np.ndarray, taken: np.ndarray, speed_km_per_day: float,
@@ -92,22 +108,25 @@ def start_home(ctx: Context, rows: np.ndarray, taken: np.ndarray, speed_km_per_d
     return int(taken.sum())
 
 
-def _draw(ctx: Context, candidates: np.ndarray, n: int | None, statuses: tuple[Status, ...],
-          origins: np.ndarray | None, share: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """A fair draw of up to ``n`` people (or ``share`` of them, rounded) of ``statuses`` among the
-    ``candidates`` rows (a mask over the people table) whose home state is in ``origins`` (a mask
-    over states; None: any): the rows drawn from and how many of each (none: empty arrays)."""
+def _eligible(ctx: Context, candidates: np.ndarray, statuses: tuple[Status, ...],
+              origins: np.ndarray | None) -> np.ndarray:
+    """The rows of the people table among the ``candidates`` (a mask over it), of ``statuses``
+    and home states in ``origins`` (a mask over states; None: any), with anyone in them."""
     p = ctx.population.people
     mask = candidates & status_mask(*statuses)[p.status] & (p.count > 0)
     if origins is not None:
         mask &= origins[ctx.world.state_of[p.origin]]
-    rows = np.flatnonzero(mask)
-    available = int(p.count[rows].sum())
+    return np.flatnonzero(mask)
+
+
+def _take(ctx: Context, counts: np.ndarray, n: int | None, share: float | None = None) -> np.ndarray:
+    """A fair draw (multivariate hypergeometric) of up to ``n`` people (or ``share`` of them,
+    rounded) from rows holding ``counts`` people: how many of each row."""
+    available = int(counts.sum())
     n = min(int(n) if n is not None else round((share or 0.0) * available), available)
     if n <= 0:
-        return rows[:0], rows[:0]
-    taken = p.count[rows] if n == available else ctx.rng.multivariate_hypergeometric(p.count[rows], n)
-    return rows, taken
+        return np.zeros(len(counts), dtype=np.int64)
+    return counts.copy() if n == available else ctx.rng.multivariate_hypergeometric(counts, n)
 
 
 def change_status(ctx: Context, rows: np.ndarray, counts: np.ndarray, status: Status) -> None:

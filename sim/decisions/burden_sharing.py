@@ -13,7 +13,7 @@ import numpy as np
 from sim.core.cohorts import Status
 from sim.core.context import Context
 from sim.core.flows import FlowKind
-from sim.core.transfers import origins_mask, reception_location, transfer
+from sim.core.transfers import ELIGIBLE, origins_mask, reception_location, transfer_many
 from sim.decisions.instrument import Bloc, Instrument
 from sim.scenario.decisions import BurdenSharingSpec
 
@@ -61,14 +61,16 @@ class BurdenSharing(Instrument[BurdenSharingSpec]):
         budget = np.minimum(budget, np.ceil(excess).astype(np.int64))
         share = self.key(receivers) if left is None else left[receiving] / left[receiving].sum()
         fulfilment = w.state_fulfilment[receivers]
+        to = [reception_location(w, int(r)) for r in receivers]
         for f, quota in zip(frontline, budget, strict=True):
+            asked = [int(quota * sh * ful) for sh, ful in zip(share, fulfilment, strict=True)]
+            if left is not None:
+                asked = [min(a, int(self.quota[members == r][0] - self.relocated_to[members == r][0]))
+                         for a, r in zip(asked, receivers, strict=True)]
+            delivered = transfer_many(ctx, w.state_of == f, list(zip(to, asked, strict=True)),
+                                      FlowKind.RELOCATION, Status.RELOCATED, ELIGIBLE, self.origins)
             moved = {}
-            for r, sh, ful in zip(receivers, share, fulfilment, strict=True):
-                asked = int(quota * sh * ful)
-                if left is not None:
-                    asked = min(asked, int(self.quota[members == r][0] - self.relocated_to[members == r][0]))
-                n = transfer(ctx, int(f), reception_location(w, int(r)), asked,
-                             FlowKind.RELOCATION, Status.RELOCATED, origins=self.origins)
+            for r, n in zip(receivers, delivered, strict=True):
                 if n:
                     moved[w.state_ids[r]] = n
                     self.relocated_to[members == r] += n

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sim.core.cohorts import Status
 from sim.core.context import Context
 from sim.core.flows import FlowKind
-from sim.core.transfers import reception_location, statuses, transfer
+from sim.core.transfers import reception_location, statuses, transfer_many
 from sim.decisions.instrument import Bloc, Instrument
 from sim.scenario.decisions import EvacuationSpec
 
@@ -20,7 +20,9 @@ class Evacuation(Instrument[EvacuationSpec]):
 
     def __init__(self, bloc: Bloc, spec: EvacuationSpec, ctx: Context):
         super().__init__(bloc, spec, ctx)
-        self.host = ctx.world.state_index[spec.from_]
+        w = ctx.world
+        self.host = w.state_index[spec.from_]
+        self.reception = [reception_location(w, w.state_index[m], spec.reception.get(m)) for m in spec.offers]
         self.started = False
         self.flown = 0
 
@@ -32,13 +34,10 @@ class Evacuation(Instrument[EvacuationSpec]):
             if ctx.population.hosted(self.host, statuses(s.eligible)) <= s.trigger_refugees:
                 return
             self.started = True
-        flown = {}
-        for member, places in s.offers.items():
-            to = reception_location(ctx.world, ctx.world.state_index[member], s.reception.get(member))
-            n = transfer(ctx, self.host, to, places, FlowKind.EVACUATION, Status.RESETTLED,
-                         statuses(s.eligible))
-            if n:
-                flown[member] = n
+        moved = transfer_many(ctx, ctx.world.state_of == self.host,
+                              list(zip(self.reception, s.offers.values(), strict=True)),
+                              FlowKind.EVACUATION, Status.RESETTLED, statuses(s.eligible))
+        flown = {member: n for member, n in zip(s.offers, moved, strict=True) if n}
         if flown:
             self.flown += sum(flown.values())
             self.log("evacuation", s.from_, {"to": flown, "people": sum(flown.values())})

@@ -13,7 +13,7 @@ import numpy as np
 from sim.core.cohorts import Status
 from sim.core.context import Context
 from sim.core.flows import FlowKind
-from sim.core.transfers import transfer_from
+from sim.core.transfers import transfer_many
 from sim.decisions.instrument import Bloc, Instrument
 from sim.scenario.decisions import FreeMovementSpec
 
@@ -60,10 +60,9 @@ class FreeMovement(Instrument[FreeMovementSpec]):
             at_home = np.zeros(ctx.world.n, dtype=bool)
             at_home[i] = True
             residents = int(ctx.population.occupancy[i, Status.RESIDENT])
-            for b in np.flatnonzero(self.rate[a]):
-                n = int(ctx.rng.binomial(residents, self.rate[a, b]))
-                transfer_from(ctx, at_home, int(self.towns[b]), n, FlowKind.ECONOMIC, None,
-                              (Status.RESIDENT,))
+            moves = [(int(self.towns[b]), int(ctx.rng.binomial(residents, self.rate[a, b])))
+                     for b in np.flatnonzero(self.rate[a])]
+            transfer_many(ctx, at_home, moves, FlowKind.ECONOMIC, None, (Status.RESIDENT,))
 
     def describe(self) -> tuple[str, str]:
         return "free movement", "economic migration between members' towns"
