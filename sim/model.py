@@ -4,7 +4,8 @@ A day runs in a fixed order (docs/architecture.md):
 1. scripted events due today (sim/effects.py); 2. endogenous conflict onsets; 3. negotiation
 tracks; 4. conflict bookkeeping; 5. state decisions; 6. alliance decisions; 7. data-driven
 displacement, when the scenario follows observed counts; 8. movement, returns included
-(sim/core/movement.py); 9. recording (sim/core/recorder.py) and the Mesa DataCollector.
+(sim/core/movement.py); 9. recording (sim/core/recorder.py), the check that nobody was created
+or lost, and the Mesa DataCollector.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ from sim.core.world import World
 from sim.decisions.deterrence import ConflictOnsets
 from sim.decisions.negotiations import NegotiationTrack
 from sim.scenario import Scenario
+
+
+class ConservationError(RuntimeError):
+    """People were created or lost: a defect of the model, never of the scenario."""
 
 
 class DisplacementModel(mesa.Model):
@@ -95,6 +100,7 @@ class DisplacementModel(mesa.Model):
         })
         self.recorder.observe()
         self.datacollector.collect(self)
+        self.people_at_start = self.total_people()
 
     def _initial_people(self) -> People:
         w, spec = self.world, self.spec
@@ -144,9 +150,20 @@ class DisplacementModel(mesa.Model):
             self.spawner.step(day, self.movement.params.movement)
         self.movement.step(day)
         self.recorder.record(day)
+        self._check_conserved(day)
         self.datacollector.collect(self)
         if day + 1 >= self.spec.days:
             self.running = False
+
+    def _check_conserved(self, day: int) -> None:
+        """Stop the run the first day anyone is created or lost, in the model or in the stocks
+        it recorded (with the dead): a wrong total must never reach an output table."""
+        alive, recorded = self.population.total(), self.recorder.people_recorded()
+        if alive + self.deaths != self.people_at_start or recorded != alive:
+            raise ConservationError(
+                f"day {day}: {alive:,} people alive (the stocks count {recorded:,}) and "
+                f"{self.deaths:,} dead, against {self.people_at_start:,} at the start: people were "
+                "created or lost")
 
     def apply(self, item: effects.Due) -> None:
         """Apply a scripted event (or a scheduled end of one) now, and log it as the scenario's.

@@ -12,7 +12,7 @@ from mesa.discrete_space import Network
 from sim.agents import CivilianPopulation, Location, State
 from sim.app.runner import OUTPUT_FILES, run_to_directory
 from sim.loading import load_scenario
-from sim.model import DisplacementModel
+from sim.model import ConservationError, DisplacementModel
 from sim.scenario.claims import scenario_files
 from tests.conftest import build, line_world
 
@@ -38,6 +38,14 @@ def test_one_step_is_one_day_and_the_run_stops() -> None:
     model = DisplacementModel(build(line_world(days=5)))
     model.run_for(5)
     assert model.time == 5.0 and model.day == 4 and not model.running
+
+
+def test_a_day_that_creates_or_loses_people_stops_the_run() -> None:
+    model = DisplacementModel(build(line_world(days=10)))
+    model.step()
+    model.population.people.count[0] += 3  # a defect that creates three people
+    with pytest.raises(ConservationError, match=r"day 1: 10,003 people alive .* against 10,000"):
+        model.step()
 
 
 def test_seed_from_text_and_override() -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
+import time
+import traceback
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated
@@ -70,6 +73,8 @@ from sim.scenario.field_docs import markdown as field_reference
 
 app = typer.Typer(
     help="allysim: what-if simulations of alliance-driven displacement.",
+    epilog="Exit codes: 0 success, 1 invalid input (a located message), 2 usage error, 70 internal "
+           "error (a short message; the traceback is written to a file it names).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -843,8 +848,26 @@ def _save_figure(name: str, file: Path, *args: object, **kwargs: object) -> None
     plt.close(fig)
 
 
+INTERNAL_ERROR = 70  # sysexits.h EX_SOFTWARE: not the input's fault
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
 def main() -> None:
-    app()
+    """The ``allysim`` command: exit 0 on success, 1 for invalid input, 2 for a usage error and
+    70 for an internal error, whose traceback goes to a file rather than the screen."""
+    try:
+        app()
+    except Exception as exc:  # anything the commands did not turn into a message is a defect
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = Path(tempfile.gettempdir()) / f"allysim-error-{stamp}-{os.getpid()}.txt"
+        path.write_text(f"allysim {' '.join(sys.argv[1:])}\n\n{traceback.format_exc()}", encoding="utf-8")
+        err.print(f"internal error ({type(exc).__name__}): {_clip(str(exc))}\n"
+                  f"This is a defect of allysim, not of your input; the full traceback is in {path}",
+                  markup=False)
+        sys.exit(INTERNAL_ERROR)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,10 @@ class Recorder:
         }
         return cube
 
+    def people_recorded(self) -> int:
+        """Everyone alive in the last day's stocks."""
+        return int(self.stocks[-1][2].sum())
+
     def record(self, day: int) -> None:
         """Keep the end of ``day``: stocks, states, locations and the day's flows."""
         w = self.world

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from analysis import load_run
-from sim.app.cli import app
+from sim.app.cli import INTERNAL_ERROR, app, main
+from sim.model import DisplacementModel
 
 runner = CliRunner()
 
@@ -277,3 +280,22 @@ def test_a_problem_on_line_100_is_printed_as_a_line_number(tmp_path: Path) -> No
     path.write_text("name: x\n" + "".join(f"# {i}\n" for i in range(2, 100)) + "days: -1\n")
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code != 0 and "s.yaml:100:1: days" in result.output
+
+
+def test_an_internal_error_exits_70_and_writes_its_traceback_to_a_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken_step(self: DisplacementModel) -> None:
+        raise ZeroDivisionError("x" * 5000)
+
+    monkeypatch.setattr(DisplacementModel, "step", broken_step)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", ["allysim", "run", str(TOY), "-o", str(tmp_path / "out")])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == INTERNAL_ERROR == 70
+    message = capsys.readouterr().err
+    assert "internal error (ZeroDivisionError)" in message and "Traceback" not in message
+    assert "(5,000 characters)" in message and len(message) < 1000
+    [trace] = tmp_path.glob("allysim-error-*.txt")
+    assert trace.name in message and "broken_step" in trace.read_text()
+    assert not (tmp_path / "out").exists()  # nothing half-written is left
