@@ -69,6 +69,7 @@ from sim.outputs import (
     write_json,
 )
 from sim.scenario import Scenario, ScenarioError
+from sim.scenario.errors import clip
 from sim.scenario.field_docs import markdown as field_reference
 
 app = typer.Typer(
@@ -851,10 +852,6 @@ def _save_figure(name: str, file: Path, *args: object, **kwargs: object) -> None
 INTERNAL_ERROR = 70  # sysexits.h EX_SOFTWARE: not the input's fault
 
 
-def _clip(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
-
-
 def main() -> None:
     """The ``allysim`` command: exit 0 on success, 1 for invalid input, 2 for a usage error and
     70 for an internal error, whose traceback goes to a file rather than the screen."""
@@ -864,7 +861,7 @@ def main() -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         path = Path(tempfile.gettempdir()) / f"allysim-error-{stamp}-{os.getpid()}.txt"
         path.write_text(f"allysim {' '.join(sys.argv[1:])}\n\n{traceback.format_exc()}", encoding="utf-8")
-        err.print(f"internal error ({type(exc).__name__}): {_clip(str(exc))}\n"
+        err.print(f"internal error ({type(exc).__name__}): {clip(exc, 300)}\n"
                   f"This is a defect of allysim, not of your input; the full traceback is in {path}",
                   markup=False)
         sys.exit(INTERNAL_ERROR)

@@ -9,6 +9,7 @@ registry filled while the rows were read.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,9 +126,18 @@ def _options(text: str) -> list[str]:
     return [o.strip().strip("'\"") for o in text.split(",") if o.strip()]
 
 
+THOUSANDS = "a number with a thousands separator? write 60000, not 60,000"
+_GROUPED_DIGITS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def clip(text: Any, limit: int = 120) -> str:
+    """``text`` cut to ``limit`` characters: a message never echoes a huge value whole."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _show(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return clip(repr(value) if isinstance(value, str) else value, 60)
 
 
 def _is_tag(loc: Sequence[PathPart], k: int) -> bool:
@@ -205,6 +215,8 @@ def _problem(e: ErrorDetails, source: SourceMap, model: type | None) -> Problem:
             msg += f"; expected one of: {', '.join(sorted(allowed))}"
         if hint:
             msg += f" (did you mean {hint!r}?)"
+        elif str(loc[-1]).isdigit():  # {population: 60,000} reads as population 60 and a key 000
+            msg += f" ({THOUSANDS})"
         return source.problem(user_path, msg)
     if kind == "missing":
         return source.problem(user_path[:-1] or user_path, f"missing required field {loc[-1]!r}")
@@ -227,9 +239,14 @@ def _problem(e: ErrorDetails, source: SourceMap, model: type | None) -> Problem:
     message = e["msg"].removeprefix("Value error, ")
     if isinstance(found, dict | list):
         return source.problem(user_path, message)
+    if kind.startswith(("date_", "datetime_")):
+        message += "; write a date as YYYY-MM-DD (e.g. 2025-03-01)"
+    elif isinstance(found, str) and _GROUPED_DIGITS.match(found.strip()):
+        message += f" ({THOUSANDS})"
     return source.problem(user_path, f"found {_show(found)}; {message[0].lower() + message[1:]}")
 
 
-def read_problem(file: str | Path, line: int | None, message: str, path: str = "(file)") -> Problem:
+def read_problem(file: str | Path, line: int | None, message: str, path: str = "(file)",
+                 column: int | None = None) -> Problem:
     """A problem found before any field could be read (unreadable file, YAML syntax)."""
-    return Problem(str(file), line, None, path, message)
+    return Problem(str(file), line, column, path, message)

@@ -39,6 +39,7 @@ from sim.scenario.errors import (
     Problem,
     ScenarioError,
     SourceMap,
+    clip,
     problems_from_validation,
     read_problem,
 )
@@ -85,9 +86,9 @@ class _KeepDatesAsText(RoundTripConstructor):
             raise
         except Exception as exc:  # the constructors of ruamel raise whatever their parsing raises
             value = node.value if isinstance(node, ScalarNode) else None
-            what = f"value {_clip(value)!r}" if isinstance(value, str) else "value"
+            what = f"value {clip(value)!r}" if isinstance(value, str) else "value"
             raise ConstructorError(None, None, f"cannot read the {what} as {_tag_name(node)} "
-                                   f"({type(exc).__name__}: {_clip(str(exc))})", node.start_mark) from None
+                                   f"({type(exc).__name__}: {clip(str(exc))})", node.start_mark) from None
 
 
 _KeepDatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
@@ -109,7 +110,7 @@ class _LimitedComposer(Composer):
             node = super().compose_node(parent, index)
             measure = self._measure.get(id(node))
             if measure is None:
-                raise ComposerError(None, None, f"alias *{_clip(str(event.anchor))} is used inside the "
+                raise ComposerError(None, None, f"alias *{clip(str(event.anchor))} is used inside the "
                                     "value it names (recursive data cannot be a scenario)",
                                     event.start_mark)
             self._alias_values += measure[0]
@@ -121,7 +122,7 @@ class _LimitedComposer(Composer):
         node = super().compose_node(parent, index)
         tag = str(node.tag)
         if tag not in CORE_TAGS:
-            raise ComposerError(None, None, f"YAML tag {_clip(tag)!r} is not supported (only plain "
+            raise ComposerError(None, None, f"YAML tag {clip(tag)!r} is not supported (only plain "
                                 "values, lists and mappings make a scenario)", node.start_mark)
         if isinstance(node, ScalarNode):
             values, depth = 1, 1
@@ -146,6 +147,11 @@ def _yaml_loader() -> YAML:
     return yaml
 
 
+YAML_SYNTAX_HINT = ("check the indentation at and just above this point (spaces, not tabs, the same "
+                    "depth for keys of one mapping), and quote a text value that holds ': ', ' #', "
+                    "or starts with [, {, * or &")
+
+
 def load_yaml(text: str, file: str) -> Any:
     """YAML text as ruamel's line-numbered data, within the limits above; ScenarioError otherwise."""
     if len(text) > MAX_YAML_BYTES:
@@ -163,18 +169,21 @@ def load_yaml(text: str, file: str) -> Any:
                             ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        kind = "YAML error" if isinstance(exc, ComposerError | ConstructorError) else "YAML syntax error"
-        raise ScenarioError([read_problem(file, line, f"{kind}: {_clip(what, 300)}")]) from None
+        if isinstance(exc, ComposerError | ConstructorError):
+            message = f"YAML error: {clip(what, 300)}"
+        else:
+            message = f"YAML syntax error: {clip(what, 300)}; {YAML_SYNTAX_HINT}"
+        raise ScenarioError([read_problem(file, line, message, column=column)]) from None
     except YAMLError as exc:
         position = getattr(exc, "position", None)  # ruamel's ReaderError: a character it refuses
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
-        raise ScenarioError([read_problem(file, line, f"YAML syntax error: {_clip(str(exc), 300)}")]
+        raise ScenarioError([read_problem(file, line, f"YAML syntax error: {clip(str(exc), 300)}")]
                             ) from None
     except (Exception, RecursionError) as exc:  # anything else ruamel raises on strange input
         raise ScenarioError([read_problem(file, None, f"cannot read the YAML ({type(exc).__name__}: "
-                                          f"{_clip(str(exc))})")]) from None
+                                          f"{clip(str(exc))})")]) from None
 
 
 def read_scenario(path: str | Path, overrides: Sequence[str] = (),
@@ -338,9 +347,9 @@ def confined_path(base_dir: Path, value: Any, field: Sequence[PathPart], source:
             return path
         inside = path.resolve().is_relative_to(base_dir.resolve())
     except (OSError, RuntimeError, ValueError) as exc:  # a NUL byte, a symlink loop, ...
-        return source.problem(field, f"{_clip(value)!r} is not a usable path ({_clip(str(exc))})")
+        return source.problem(field, f"{clip(value)!r} is not a usable path ({clip(str(exc))})")
     if not inside:
-        return source.problem(field, f"{_clip(value)!r} is outside the scenario's folder: "
+        return source.problem(field, f"{clip(value)!r} is outside the scenario's folder: "
                               f"{ALLOW_OUTSIDE_HINT}")
     return path
 
@@ -391,7 +400,7 @@ def csv_rows(text: str, file: str, field: str) -> Iterator[tuple[int, list[str] 
         if "field larger than field limit" in message:
             message = f"a cell is longer than {MAX_CELL_CHARS:,} characters"
         raise _CsvProblem(Problem(file, reader.reader.line_num or 1, None, field,
-                                  f"CSV error: {_clip(message)}")) from None
+                                  f"CSV error: {clip(message)}")) from None
 
 
 def _check_cells(cells: Any, file: str, line: int, field: str) -> None:
@@ -477,11 +486,6 @@ def inline_observed_csv(data: Any, base_dir: Path, source: SourceMap, *,
 def _tag_name(node: Any) -> str:
     tag = str(getattr(node, "tag", ""))
     return tag.removeprefix("tag:yaml.org,2002:") or "a value"
-
-
-def _clip(text: Any, limit: int = 120) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 __all__ = ["MAX_ALIAS_VALUES", "MAX_CELL_CHARS", "MAX_CSV_BYTES", "MAX_DEPTH", "MAX_YAML_BYTES",

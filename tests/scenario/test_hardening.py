@@ -435,3 +435,24 @@ def test_duplicate_alliance_ids_are_refused(tmp_path: Path) -> None:
     alliances = "  alliances:\n    - {id: ALL, members: [XAR]}\n    - {id: ALL, members: [XBM]}\n"
     [p] = refused(toy_with(**{"  locations:\n": alliances + "  locations:\n"}), tmp_path).problems
     assert p.path == "world.alliances[1].id" and "duplicate" in p.message
+
+
+# -- messages that say how to fix the input ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("replace", "where", "hint"), [
+    ({"population: 60000": "population: 60,000"}, "world.locations[0]", "write 60000, not 60,000"),
+    ({"days: ": "days: 1,200 #"}, "days", "write 60000, not 60,000"),
+    ({"start_date: 2024-03": "start_date: 2024-13"}, "start_date", "write a date as YYYY-MM-DD"),
+    ({"start_date: 2024-03-01": "start_date: 1/3/2024"}, "start_date", "write a date as YYYY-MM-DD"),
+])
+def test_thousands_separators_and_bad_dates_get_a_fix(tmp_path: Path, replace: dict[str, str], where: str,
+                                                      hint: str) -> None:
+    [problem] = refused(toy_with(**replace), tmp_path).problems
+    assert problem.path.startswith(where) and problem.line and hint in problem.message
+
+
+def test_a_yaml_syntax_error_gives_line_column_and_a_fix(tmp_path: Path) -> None:
+    [problem] = refused("name: x\n  bad: [\n", tmp_path).problems
+    assert (problem.line, problem.column) == (2, 6)
+    assert "YAML syntax error" in problem.message and "check the indentation" in problem.message
