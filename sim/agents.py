@@ -27,6 +27,7 @@ from sim.decisions.evacuation import Evacuation
 from sim.decisions.free_movement import FreeMovement
 from sim.decisions.instrument import Bloc, Instrument
 from sim.decisions.intervention import Intervention
+from sim.decisions.protection import Protection
 from sim.decisions.state_decisions import StateDecisions
 from sim.scenario import Scenario
 from sim.scenario.decisions import AllianceSpec
@@ -98,7 +99,7 @@ class Alliance(mesa.Agent):
         builders = (("intervention", Intervention), ("burden_sharing", BurdenSharing),
                     ("border_security", BorderSecurity), ("aid", AidProgramme),
                     ("evacuation", Evacuation), ("free_movement", FreeMovement),
-                    ("integration", IntegrationProgramme))
+                    ("integration", IntegrationProgramme), ("protection", Protection))
         self.instruments: list[Instrument] = [
             cls(self.bloc, getattr(spec, name), model.context.for_mechanism(f"alliance:{spec.id}:{name}"))
             for name, cls in builders if getattr(spec, name) is not None]

@@ -26,6 +26,8 @@ class FlowKind(IntEnum):
     BLOCKED = 8  # people stopped at a closed border or road (to = where they could not go)
     DEATH = 9  # people who died crossing an irregular route (from and to: its two ends)
     DEPORTATION = 10  # rejected asylum seekers sent home by their host (from host to home)
+    HELD = 11  # people held for the day at an alliance checkpoint (from: before it, to: beyond it)
+    INTERCEPTION = 12  # people turned back on an irregular route to its start (its two ends)
 
     @property
     def label(self) -> str:

@@ -10,7 +10,9 @@ Flee's published rule set (docs/model.md), applied to cohorts instead of individ
    ``(score / (softening + km)^distance_power * capacity_factor)^weight_power``;
 4. travel: everyone on a journey advances one day of travel time; border hops obey today's gate
    policy (closed: stopped and stranded before the border; managed: a daily capacity, the rest
-   wait); arrivals with travel time to spare may decide again the same day.
+   wait); an alliance's checkpoints hold back a share of the people reaching them for the day,
+   and its patrols turn back a share of those on an irregular route; arrivals with travel time
+   to spare may decide again the same day.
 
 The formulas (leave probability, route weight, capacity factor) are sim/core/rules.py. Every
 draw is binomial, multinomial or hypergeometric on integer counts, so nobody is created or lost.
@@ -83,6 +85,10 @@ class Movement:
 
     def __post_init__(self) -> None:
         self.rng = self.stream.on(0)
+        # Checkpoints and interceptions draw from a stream of their own: switching them on never
+        # shifts the movement draws elsewhere.
+        self.controls = self.stream.streams.stream("route_controls")
+        self.controls_rng = self.controls.on(0)
         self.home_of = self._home_keys()
         # Home keys ranked (displaced people's origins), so that a merge key stays compact.
         self._homes = np.unique(self.home_of)
@@ -117,6 +123,7 @@ class Movement:
     def step(self, day: int) -> None:
         pop, mv, w = self.population, self.params.movement, self.world
         self.rng = self.stream.on(day)
+        self.controls_rng = self.controls.on(day)
         self.borders.start_day()
         people = pop.people
         if not self.params.returns.enabled:
@@ -255,19 +262,21 @@ class Movement:
         return moving_parts, arrived_parts
 
     def _restricted_paths(self) -> np.ndarray:
-        """[P] paths with a hop through a managed or closed gate, or along a closed road, today."""
+        """[P] paths with a hop through a managed or closed gate, along a closed road, through a
+        checkpoint, or across a risky or patrolled irregular route, today."""
         p, borders, w = self.paths, self.borders, self.world
         gated = borders.policy_codes()[borders.hop_gates()] != OPEN
         restricted = np.zeros(len(p.end), dtype=bool)
         for k in range(p.max_hops):  # hop by hop: cheaper than a reduction along the short hop axis
             edge = p.edges[:, k]
-            restricted |= gated[:, k] | ((edge >= 0) & (~w.edge_open[edge] | (w.edge_risk[edge] > 0)))
+            controlled = (w.edge_risk[edge] > 0) | (w.edge_pass[edge] < 1) | (w.edge_interception[edge] > 0)
+            restricted |= gated[:, k] | ((edge >= 0) & (~w.edge_open[edge] | controlled))
         return restricted
 
     def _advance(self, trav: Travellers, budget: np.ndarray,
                  restricted_paths: np.ndarray) -> tuple[Travellers, People, np.ndarray]:
         """Move every traveller row forward by its budget of travel ticks, through border gates
-        (``restricted_paths``: today's paths with a managed or closed gate or a closed road).
+        and route controls (``restricted_paths``: today's paths with any, see _restricted_paths).
         Open borders crossed on the way are recorded for the whole day by _record_flows.
 
         Returns the rows still travelling; those who arrived or were stranded, merged by
@@ -282,20 +291,28 @@ class Movement:
         done = spare >= 0  # arrived
         restricted = restricted_paths[path]
         held: list[Travellers] = []
+        turned_back = People.empty()
         if restricted.any():
             count = count.copy()
             stranded_at = np.full(len(trav), -1)
-            held = self._pass_gates(trav, restricted.nonzero()[0], p.leg_times.take(leg, axis=0),
-                                    tick / TICKS_PER_DAY, count, stranded_at)
+            held, turned_back = self._pass_gates(trav, restricted.nonzero()[0],
+                                                 p.leg_times.take(leg, axis=0), tick / TICKS_PER_DAY,
+                                                 count, stranded_at)
             stranded = (stranded_at >= 0).nonzero()[0]
             node[stranded] = p.nodes[path[stranded], stranded_at[stranded]]
             spare[stranded], done[stranded] = 0, True
         out = done.nonzero()[0]
         on = (~done).nonzero()[0]
+        stopped = [node[out], trav.origin[out], spare[out], count[out]]
+        if len(turned_back):  # turned back on an irregular route: they stop at its start today
+            stopped = [np.concatenate(pair) for pair in zip(stopped, (
+                turned_back.loc, turned_back.origin, np.zeros(len(turned_back), dtype=np.int64),
+                turned_back.count), strict=True)]
         # The status follows from home and location, so it needs no place in the merge key. A
         # day's budget is at most one day, so spare time is at most TICKS_PER_DAY ticks.
-        (loc, home, spare), counts = sum_rows([node[out], self._home_rank[trav.origin[out]], spare[out]],
-                                              count[out], (self.world.n, len(self._homes), TICKS_PER_DAY + 1))
+        where, home_of, spare_of, n_of = stopped
+        (loc, home, spare), counts = sum_rows([where, self._home_rank[home_of], spare_of], n_of,
+                                              (self.world.n, len(self._homes), TICKS_PER_DAY + 1))
         origin = self._homes[home]
         arrivals = People(loc=loc, origin=origin, status=self._displaced_status(origin, loc), count=counts)
         home_again = arrivals.status == Status.RETURNEE  # a class living abroad reached its home state
@@ -342,35 +359,46 @@ class Movement:
                        np.rint(moved[key]).astype(np.int64))
 
     def _pass_gates(self, trav: Travellers, rows: np.ndarray, times: np.ndarray, stop: np.ndarray,
-                    count: np.ndarray, stranded_at: np.ndarray) -> list[Travellers]:
+                    count: np.ndarray, stranded_at: np.ndarray) -> tuple[list[Travellers], People]:
         """Take ``rows`` (paths with a restriction today) hop by hop through today's gates.
 
         A closed gate or road strands people before it (``stop``/``stranded_at`` are updated); a
-        managed gate lets through at most its remaining daily capacity, shared by a hypergeometric
-        draw among everyone reaching it, and the rest wait there (returned as travellers); on a
-        risky irregular route, each person who crosses dies with the route's risk.
+        checkpoint lets through each person reaching it with the road's pass share, and the rest
+        wait before it (flows of kind held); a managed gate lets through at most its remaining
+        daily capacity, shared by a hypergeometric draw among everyone reaching it, and the rest
+        wait there (both returned as travellers); on a patrolled irregular route a share is
+        turned back to its start (returned as people there); on a risky irregular route, each
+        person who crosses dies with the route's risk.
         """
         if not len(rows):
-            return []
-        borders, rng, p = self.borders, self.rng, self.paths
+            return [], People.empty()
+        borders, rng, p, w = self.borders, self.rng, self.paths, self.world
         policy = borders.policy_codes()
         path = trav.path[rows]
         gates, edges, nodes = borders.hop_gates()[path], p.edges[path], p.nodes[path]
         start, end, n = trav.progress[rows], stop[rows], count[rows]
         stranded = np.full(len(rows), -1)
         held: list[Travellers] = []
+        turned_back: list[People] = []
         for k in range(p.max_hops):
             at_node = times[rows, k]
             reach = (edges[:, k] >= 0) & (start <= at_node + EPS) & (at_node < end - EPS) & (stranded < 0)
             if not reach.any():
                 continue
-            gate = gates[:, k]
-            road_closed = ~self.world.edge_open[np.maximum(edges[:, k], 0)]
-            blocked = reach & ((policy[gate] == CLOSED) | road_closed)
+            gate, edge = gates[:, k], np.maximum(edges[:, k], 0)
+            frm, to = nodes[:, k], nodes[:, k + 1]
+            blocked = reach & ((policy[gate] == CLOSED) | ~w.edge_open[edge])
             stranded[blocked] = k
             end[blocked] = at_node[blocked]
-            self.flows.add(nodes[blocked, k], nodes[blocked, k + 1], FlowKind.BLOCKED, n[blocked])
-            managed = reach & ~blocked & (policy[gate] == MANAGED)
+            self.flows.add(frm[blocked], to[blocked], FlowKind.BLOCKED, n[blocked])
+            passing = reach & ~blocked
+            checked = np.flatnonzero(passing & (w.edge_pass[edge] < 1))
+            if len(checked):  # each person reaching a checkpoint passes it with the road's share
+                passed = self.controls_rng.binomial(n[checked], w.edge_pass[edge[checked]])
+                held.append(self._wait_before(trav, rows[checked], at_node[checked], n[checked] - passed))
+                self.flows.add(frm[checked], to[checked], FlowKind.HELD, n[checked] - passed)
+                n[checked] = passed
+            managed = passing & (policy[gate] == MANAGED)
             for g in np.unique(gate[managed]):
                 at_gate = np.flatnonzero(managed & (gate == g))
                 demand = n[at_gate]
@@ -380,18 +408,30 @@ class Movement:
                 else:
                     passed = demand
                 borders.remaining[g] -= int(passed.sum())
-                waiting = trav.take(rows[at_gate]).with_counts(demand - passed)
-                # they wait at the gate: on the progress grid, at the last tick before it, so
-                # that rounding to the grid never puts them past it
-                waiting.progress = np.floor(at_node[at_gate] * TICKS_PER_DAY + EPS) / TICKS_PER_DAY
-                held.append(waiting)
+                held.append(self._wait_before(trav, rows[at_gate], at_node[at_gate], demand - passed))
                 n[at_gate] = passed
-            crossed = reach & ~blocked & p.crosses[path, k]  # (an irregular route may stay inside a state)
-            self._die_crossing(reach & ~blocked, edges[:, k], nodes[:, k], nodes[:, k + 1],
-                               trav.origin[rows], n)
-            self.flows.add(nodes[crossed, k], nodes[crossed, k + 1], FlowKind.CROSSING, n[crossed])
+            patrolled = np.flatnonzero(passing & (w.edge_interception[edge] > 0))
+            if len(patrolled):
+                back = self.controls_rng.binomial(n[patrolled], w.edge_interception[edge[patrolled]])
+                n[patrolled] -= back
+                self.flows.add(frm[patrolled], to[patrolled], FlowKind.INTERCEPTION, back)
+                turned_back.append(People(loc=frm[patrolled], origin=trav.origin[rows[patrolled]],
+                                          status=trav.status[rows[patrolled]], count=back))
+            crossed = passing & p.crosses[path, k]  # (an irregular route may stay inside a state)
+            self._die_crossing(passing, edges[:, k], frm, to, trav.origin[rows], n)
+            self.flows.add(frm[crossed], to[crossed], FlowKind.CROSSING, n[crossed])
         stop[rows], count[rows], stranded_at[rows] = end, n, stranded
-        return held
+        return held, People.concat(turned_back)
+
+    @staticmethod
+    def _wait_before(trav: Travellers, rows: np.ndarray, at_node: np.ndarray,
+                     waiting: np.ndarray) -> Travellers:
+        """``waiting`` people of ``rows`` stay on their journey before the place reached at
+        ``at_node`` days: on the progress grid, at the last tick before it, so that rounding to
+        the grid never puts them past it."""
+        out = trav.take(rows).with_counts(waiting)
+        out.progress = np.floor(at_node * TICKS_PER_DAY + EPS) / TICKS_PER_DAY
+        return out
 
     def _die_crossing(self, crossing: np.ndarray, edge: np.ndarray, frm: np.ndarray, to: np.ndarray,
                       origin: np.ndarray, n: np.ndarray) -> None:

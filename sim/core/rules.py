@@ -21,8 +21,8 @@ def leave_probability(world: World, mv: MovementParameters) -> np.ndarray:
     """[N] daily probability that a displaced person at each location moves on.
 
     By kind (town, camp, IDP camp; hubs are never stayed in), raised linearly towards
-    ``conflict_leave_probability`` with conflict intensity, lowered by aid, raised by collateral
-    damage.
+    ``conflict_leave_probability`` with conflict intensity, lowered by aid and by protection,
+    raised by collateral damage.
     """
     w = world
     base = np.full(w.n, mv.town_leave_probability)
@@ -30,7 +30,7 @@ def leave_probability(world: World, mv: MovementParameters) -> np.ndarray:
     base[w.kind == Kind.IDP_CAMP] = mv.idp_camp_leave_probability
     base[w.kind == Kind.HUB] = 1.0
     p = base + np.maximum(mv.conflict_leave_probability - base, 0.0) * w.intensity
-    return np.minimum(1.0, p * (1.0 - mv.aid_leave_reduction * w.aid) * w.collateral)
+    return np.minimum(1.0, p * (1.0 - mv.aid_leave_reduction * w.aid) * w.collateral * w.protection)
 
 
 def continue_probability(world: World, mv: MovementParameters,
@@ -48,10 +48,10 @@ def continue_probability(world: World, mv: MovementParameters,
 
 def flee_probability(world: World, d: DisplacementParameters, mv: MovementParameters) -> np.ndarray:
     """[N] daily probability that a resident flees: ``flee_rate * intensity^power``, lowered by
-    aid, raised by collateral damage."""
+    aid and by protection, raised by collateral damage."""
     w = world
     p = d.flee_rate * w.intensity**d.intensity_power * (1.0 - mv.aid_leave_reduction * w.aid)
-    return np.minimum(1.0, p * w.collateral)
+    return np.minimum(1.0, p * w.collateral * w.protection)
 
 
 def conflict_exponent(world: World, day: int, mv: MovementParameters,
@@ -78,14 +78,14 @@ def capacity_factor(world: World, sheltered: np.ndarray, mv: MovementParameters)
 def location_score(world: World, origin_states: np.ndarray, conflict_exp: np.ndarray,
                    mv: MovementParameters) -> np.ndarray:
     """[O, N] how attractive each location is to movers from each origin state: foreign,
-    allied, asylum recognition, camp, conflict and aid factors multiplied."""
+    allied, asylum recognition, camp, conflict, aid and protection factors multiplied."""
     w = world
     score = np.ones((len(origin_states), w.n))
     score *= np.where(w.state_of[None, :] != origin_states[:, None], mv.foreign_weight, 1.0)
     score *= np.where(w.allied[origin_states][:, w.state_of], mv.alliance_weight, 1.0)
     score *= w.recognition[w.state_of][:, origin_states].T ** mv.recognition_weight
     score *= np.where(w.is_camp, mv.camp_weight, 1.0)
-    score *= mv.conflict_weight**conflict_exp * (1.0 + mv.aid_weight * w.aid)
+    score *= mv.conflict_weight**conflict_exp * (1.0 + mv.aid_weight * w.aid) * w.attraction
     return score
 
 

@@ -66,6 +66,8 @@ class World:
 
         # Written by the decision layer, read by movement:
         self.collateral = np.ones(self.n)  # flee/leave multiplier in intervention areas
+        self.protection = np.ones(self.n)  # flee/leave multiplier in an alliance's protected areas
+        self.attraction = np.ones(self.n)  # route-choice score multiplier of protected areas
         self.integration_support = np.zeros(len(self.state_ids))  # [state] added integration rate
         n_states = len(self.state_ids)
         self.recognition = np.ones((n_states, n_states))  # [host, origin] asylum recognition rate
@@ -89,6 +91,10 @@ class World:
         self.edge_open = np.ones(len(w.routes), dtype=bool)
         self.edge_irregular = np.array([r.irregular for r in w.routes], dtype=bool)
         self.edge_risk = np.array([r.risk for r in w.routes], dtype=float)  # death on the crossing
+        # Written by alliances: share of the people reaching a road's checkpoint who pass it each
+        # day (1: no checkpoint), and share of an irregular crossing's people turned back.
+        self.edge_pass = np.ones(len(w.routes))
+        self.edge_interception = np.zeros(len(w.routes))
         self.edge_of = {frozenset((int(u), int(v))): e
                         for e, (u, v) in enumerate(zip(self.edge_u, self.edge_v, strict=True))}
         self.is_camp = np.isin(self.kind, (Kind.CAMP, Kind.IDP_CAMP))

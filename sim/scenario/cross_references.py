@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.scenario.decisions import ProtectionSpec
 from sim.scenario.errors import PathPart, closest
 from sim.scenario.events import ParametersEvent, RouteEvent
 from sim.scenario.fields import MAX_WORLD_PEOPLE, TICKS_PER_DAY
@@ -227,8 +228,9 @@ def _route_weight_limit(s: Scenario, mv: MovementParameters) -> list[tuple[tuple
     if not s.world.routes:
         return []
     shortest = min(r.km for r in s.world.routes)
-    score = sum(math.log10(max(1.0, w)) for w in (mv.foreign_weight, mv.alliance_weight,
-                                                     mv.camp_weight)) + math.log10(1.0 + mv.aid_weight)
+    attraction = max((a.protection.attraction for a in s.world.alliances if a.protection), default=1.0)
+    weights = (mv.foreign_weight, mv.alliance_weight, mv.camp_weight, attraction)
+    score = sum(math.log10(max(1.0, w)) for w in weights) + math.log10(1.0 + mv.aid_weight)
     distance = -mv.distance_power * math.log10(mv.softening + shortest)
     base = score + distance
     worst = max(base, base * mv.weight_power)
@@ -276,12 +278,14 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
                     out.append(((*where, name, member), f"{member!r} is not a member of {a.id}"))
         for origin in a.asylum_recognition:
             unknown("state", origin, states, (*where, "asylum_recognition", origin))
-        for field in ("intervention", "aid"):
+        for field in ("intervention", "aid", "protection"):
             spec = getattr(a, field)
             if spec is not None:
                 unknown("state", spec.target, states, (*where, field, "target"))
                 for k, loc in enumerate(getattr(spec, "locations", None) or []):
                     unknown("location", loc, locations, (*where, field, "locations", k))
+        if a.protection is not None:
+            out += _protection_references(s, a.protection, (*where, "protection"))
         if a.evacuation is not None:
             unknown("state", a.evacuation.from_, states, (*where, "evacuation", "from"))
             for member in a.evacuation.offers:
@@ -313,6 +317,25 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
         unknown("conflict", n.conflict, conflict_ids, ("world", "negotiations", i, "conflict"))
         if n.backing is not None:
             unknown("alliance", n.backing, alliance_ids, ("world", "negotiations", i, "backing"))
+    return out
+
+
+def _protection_references(s: Scenario, spec: ProtectionSpec, where: tuple[PathPart, ...]
+                           ) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Protected areas lie in the target state; every checkpoint stands on a road of the world."""
+    out: list[tuple[tuple[PathPart, ...], str]] = []
+    state_of = {loc.id: loc.state for loc in s.world.locations}
+    for k, loc in enumerate(spec.locations or []):
+        if loc in state_of and state_of[loc] != spec.target:
+            out.append(((*where, "locations", k), f"{loc!r} is in {state_of[loc]!r}, not in the "
+                        f"target {spec.target!r}: protected areas lie in the target"))
+    roads = {frozenset((r.from_, r.to)) for r in s.world.routes}
+    for k, c in enumerate(spec.checkpoints):
+        missing = [end for end in (c.from_, c.to) if end not in state_of]
+        if missing:
+            out.append(((*where, "checkpoints", k), f"unknown location {missing[0]!r}"))
+        elif frozenset((c.from_, c.to)) not in roads:
+            out.append(((*where, "checkpoints", k), f"there is no route between {c.from_!r} and {c.to!r}"))
     return out
 
 

@@ -174,6 +174,15 @@ class BorderSecuritySpec(Strict):
     capacity: int | None = param(None, "people/day", "Daily entries per border when managed (at "
                                  "most 10^12).", ge=0, le=MAX_PEOPLE)
     start_day: int = param(0, "day", "Not before this day (at most 36,500).", ge=0, le=MAX_DAYS)
+    irregular_capacity: int | None = param(None, "people/day", "Once acting: daily capacity of each "
+                                           "irregular route from a non-member into a member "
+                                           "(default: unchanged; at most 10^12).", ge=0, le=MAX_PEOPLE)
+    interception: Probability = param(0.0, "fraction", "Once acting: share of the people on those "
+                                      "routes whom patrols intercept and turn back to the route's "
+                                      "start (flows of kind interception).")
+    search_and_rescue: Probability = param(0.0, "fraction", "Once acting: share by which rescue "
+                                           "lowers the crossing risk of those routes (risk x (1 - "
+                                           "search_and_rescue)).")
 
     @model_validator(mode="after")
     def _capacity_with_managed(self) -> BorderSecuritySpec:
@@ -236,6 +245,40 @@ class DefenceSpec(Strict):
                           "(if it has one for that member) without deliberation.")
 
 
+class CheckpointSpec(Strict):
+    """A checkpoint an alliance's presence sets up on a road."""
+
+    from_: LocationId = param(..., "location", "One end of the road.", alias="from")
+    to: LocationId = param(..., "location", "The other end of the road.")
+    pass_share: Probability = param(0.5, "fraction/day", "Share of the people reaching it who pass "
+                                    "each day; the rest wait before it until the next day (flows of "
+                                    "kind held). 0 blocks the road: everyone reaching it waits while "
+                                    "the presence lasts.")
+
+
+class ProtectionSpec(Strict):
+    """A military presence in a state: protected areas and checkpoints on roads."""
+
+    target: StateId = param(..., "state", "The state where the presence deploys.")
+    locations: list[LocationId] | None = param(None, "locations", "Protected areas, in the target "
+                                               "(default: every location of the target).",
+                                               min_length=1)
+    trigger_displaced: int = param(0, "people", "Members deliberate (by the decision rule) once this "
+                                   "many of the target's people are displaced (at most 10^12).",
+                                   ge=0, le=MAX_PEOPLE)
+    start_day: int = param(0, "day", "No deliberation before this day (at most 36,500).", ge=0,
+                           le=MAX_DAYS)
+    duration_days: int | None = param(None, "days", "Days the presence stays once deployed (default: "
+                                      "until the run ends; at most 36,500).", ge=1, le=MAX_DAYS)
+    flee_factor: Probability = param(0.5, "factor", "While deployed, flee and leave probabilities in "
+                                     "the protected areas are multiplied by this.")
+    attraction: float = param(2.0, "factor", "While deployed, the protected areas' attractiveness in "
+                              "route choice is multiplied by this (at least 1, at most 10^6).", ge=1,
+                              le=MAX_WEIGHT)
+    checkpoints: list[CheckpointSpec] = Field(default_factory=list, description="Checkpoints on "
+                                              "roads while the presence is deployed.")
+
+
 class IntegrationSpec(Strict):
     """Alliance-funded integration programmes in every member (language, work, housing)."""
 
@@ -287,6 +330,7 @@ class AllianceSpec(Strict):
     collective_defence: DefenceSpec | None = None
     free_movement: FreeMovementSpec | None = None
     integration: IntegrationSpec | None = None
+    protection: ProtectionSpec | None = None
 
     @field_validator("decision_rule")
     @classmethod

@@ -70,3 +70,20 @@ def test_alliance_affinity_favours_allied_states_not_home() -> None:
     assert score[0, camp] == pytest.approx(mv.foreign_weight * mv.alliance_weight * mv.camp_weight)
     assert score[0, home] == 1.0  # home is home: neither foreign nor allied
     assert score[1, camp] == pytest.approx(mv.foreign_weight * mv.camp_weight)  # XCV is no member
+
+
+def test_protection_lowers_flight_and_leaving_and_attracts_in_its_areas_only() -> None:
+    model = DisplacementModel(build(line_world(days=5)))
+    w, p = model.world, model.spec.parameters
+    home, camp = w.index["home"], w.index["camp"]
+    w.intensity[:] = 0.8
+    flee = rules.flee_probability(w, p.displacement, p.movement)
+    leave = rules.leave_probability(w, p.movement)
+    score = rules.location_score(w, np.array([0]), w.intensity, p.movement)
+    w.protection[home], w.attraction[camp] = 0.25, 3.0
+    assert rules.flee_probability(w, p.displacement, p.movement)[home] == pytest.approx(0.25 * flee[home])
+    assert rules.leave_probability(w, p.movement)[home] == pytest.approx(0.25 * leave[home])
+    new_score = rules.location_score(w, np.array([0]), w.intensity, p.movement)
+    assert new_score[0, camp] == pytest.approx(3.0 * score[0, camp])
+    others = np.arange(w.n) != camp
+    assert (new_score[0, others] == score[0, others]).all()
