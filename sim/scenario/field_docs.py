@@ -27,8 +27,10 @@ from sim.scenario.decisions import (
     FreeMovementSpec,
     IntegrationSpec,
     InterventionSpec,
+    MandateSpec,
     NegotiationSpec,
     ResettlementPledge,
+    RivalrySpec,
     StatePolicy,
 )
 from sim.scenario.events import EVENT_TYPES, ParametersEvent
@@ -64,6 +66,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("world.states[].policy.resettlement[]", ResettlementPledge),
     ("world.alliances[]", AllianceSpec),
     ("world.alliances[].intervention", InterventionSpec),
+    ("world.alliances[].intervention.mandate", MandateSpec),
     ("world.alliances[].burden_sharing", BurdenSharingSpec),
     ("world.alliances[].border_security", BorderSecuritySpec),
     ("world.alliances[].aid", AidSpec),
@@ -71,6 +74,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("world.alliances[].collective_defence", DefenceSpec),
     ("world.alliances[].free_movement", FreeMovementSpec),
     ("world.alliances[].integration", IntegrationSpec),
+    ("world.alliances[].rivalry", RivalrySpec),
     ("world.conflicts[]", ConflictSpec),
     ("world.negotiations[]", NegotiationSpec),
     ("observed", ObservedSpec),
