@@ -9,7 +9,8 @@ The alliance reads the event log: the day after its rival's operations start
 (``intervention_started``) or the rival admits a member (``enlargement``), tension rises in the
 states where it has influence for ``duration_days`` (renewed by every new move): their
 conflict-onset hazard is multiplied (read by sim/decisions/deterrence.py) and the fighting
-already going on there escalates by a step, withdrawn when tension ends.
+already going on there escalates by a step, withdrawn when tension ends unless something else
+(a ceasefire, a new onset, an operation) has changed the fighting there meanwhile.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class Rivalry(Instrument[RivalrySpec]):
         self.seen = 0  # event-log rows already read
         self.until = -1  # the day tension ends (-1: no tension)
         self.escalated = np.zeros(0, dtype=np.int64)  # locations whose fighting it escalated
-        self.raised = np.zeros(0)  # ... and by how much
+        self.raised = np.zeros(0)  # ... by how much
+        self.level = np.zeros(0)  # ... and to what intensity
 
     def step(self, day: int) -> None:
         moves = self._rival_moves(day)
@@ -58,26 +60,32 @@ class Rivalry(Instrument[RivalrySpec]):
 
     def _raise(self, day: int, move: dict[str, Any]) -> None:
         w, s = self.ctx.world, self.spec
+        escalated: list[str] = []
         if self.until < 0 and s.intensity_step > 0:
             self.escalated = np.flatnonzero(np.isin(w.state_of, self.influence) & (w.intensity > 0))
             before = w.intensity[self.escalated].copy()
-            w.intensity[self.escalated] = np.minimum(1.0, before + s.intensity_step)
-            self.raised = w.intensity[self.escalated] - before
+            self.level = w.intensity[self.escalated] = np.minimum(1.0, before + s.intensity_step)
+            self.raised = self.level - before
+            escalated = [w.ids[i] for i in self.escalated]
         self.until = day + s.duration_days
         self.onset_multiplier[self.influence] = s.onset_multiplier
         self.log("tension_raised", ",".join(s.influence),
                  {"answering": move["type"], "rival": s.rival, "move_target": move["target"],
                   "until": self.until, "onset_multiplier": s.onset_multiplier,
-                  "escalated": [w.ids[i] for i in self.escalated]})
+                  "escalated": escalated})
 
     def _ease(self) -> None:
+        """Tension ends: the hazard returns to normal, and the escalation is withdrawn where the
+        fighting is still at the level it left (nothing else has changed it since)."""
         w = self.ctx.world
-        w.intensity[self.escalated] = np.maximum(0.0, w.intensity[self.escalated] - self.raised)
+        held = w.intensity[self.escalated] == self.level
+        places = self.escalated[held]
+        w.intensity[places] = np.maximum(0.0, self.level[held] - self.raised[held])
         self.onset_multiplier[:] = 1.0
         self.log("tension_eased", ",".join(self.spec.influence),
-                 {"de_escalated": [w.ids[i] for i in self.escalated]})
+                 {"de_escalated": [w.ids[i] for i in places]})
         self.until = -1
-        self.escalated, self.raised = np.zeros(0, dtype=np.int64), np.zeros(0)
+        self.escalated, self.raised, self.level = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
 
     def describe(self) -> tuple[str, str]:
         s = self.spec
