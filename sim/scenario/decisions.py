@@ -105,9 +105,10 @@ class MandateSpec(Strict):
                                         "government consents to the operation; omitted: its "
                                         "consent is not asked.")
     r2p_displaced_share: Probability | None = param(None, "fraction", "Failure to protect: once "
-                                                    "this share of the target's initial population "
-                                                    "is displaced (IDPs and refugees), its consent "
-                                                    "is no longer needed.", gt=0)
+                                                    "this share of the target's population (its "
+                                                    "population field, or its locations' sum) is "
+                                                    "displaced (IDPs and refugees), its consent is "
+                                                    "no longer needed.", gt=0)
     r2p_deaths: int | None = param(None, "people", "... or once this many of its people have died "
                                    "(the deaths the model counts: on irregular routes; at most "
                                    "10^12).", ge=1, le=MAX_PEOPLE)
@@ -323,7 +324,7 @@ class RivalrySpec(Strict):
     intensity_step: Probability = param(0.0, "intensity", "When tension begins, conflict intensity "
                                         "at the influence states' locations in conflict rises by "
                                         "this (at most 1); it falls back by as much when tension "
-                                        "ends.")
+                                        "ends, where nothing else has changed the fighting since.")
     duration_days: int = param(90, "days", "How long tension lasts after the rival's last move "
                                "(at most 36,500).", ge=1, le=MAX_DAYS)
 
