@@ -93,5 +93,6 @@ class Rivalry(Instrument[RivalrySpec]):
         if self.until < 0:
             answers = " and ".join(f"{m}s" for m in s.reacts_to)
             return what, f"calm; answers {s.rival}'s {answers}"
-        return what, (f"tension until day {self.until}: onset hazard x{s.onset_multiplier:g}, "
-                      f"fighting escalated at {len(self.escalated)} places")
+        n = len(self.escalated)
+        fighting = f"fighting escalated at {n} place{'s' * (n != 1)}" if n else "no fighting to escalate"
+        return what, f"tension until day {self.until}: onset hazard x{s.onset_multiplier:g}, {fighting}"

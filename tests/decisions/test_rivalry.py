@@ -45,7 +45,7 @@ def test_ongoing_fighting_escalates_while_tension_lasts_and_falls_back_after() -
     during = mechanism("rivalry", fighting, calm, f"{RIVALRY}.reacts_to=[intervention]", seed=0, days=100)
     city = during.world.index["fr2_city"]
     assert during.world.intensity[city] == pytest.approx(0.7)
-    assert "fighting escalated at 1 places" in during.alliances[1].rivalry.describe()[1]
+    assert "fighting escalated at 1 place" in during.alliances[1].rivalry.describe()[1]
     after = mechanism("rivalry", fighting, calm, f"{RIVALRY}.reacts_to=[intervention]", seed=0)
     assert after.world.intensity[city] == pytest.approx(0.5)
     assert decisions(after, "tension_eased")[0]["detail"]["de_escalated"] == ["fr2_city"]
