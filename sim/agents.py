@@ -28,6 +28,7 @@ from sim.decisions.free_movement import FreeMovement
 from sim.decisions.instrument import Bloc, Instrument
 from sim.decisions.intervention import Intervention
 from sim.decisions.protection import Protection
+from sim.decisions.rivalry import Rivalry
 from sim.decisions.state_decisions import StateDecisions
 from sim.scenario import Scenario
 from sim.scenario.decisions import AllianceSpec
@@ -99,11 +100,13 @@ class Alliance(mesa.Agent):
         builders = (("intervention", Intervention), ("burden_sharing", BurdenSharing),
                     ("border_security", BorderSecurity), ("aid", AidProgramme),
                     ("evacuation", Evacuation), ("free_movement", FreeMovement),
-                    ("integration", IntegrationProgramme), ("protection", Protection))
+                    ("integration", IntegrationProgramme), ("protection", Protection),
+                    ("rivalry", Rivalry))
         self.instruments: list[Instrument] = [
             cls(self.bloc, getattr(spec, name), model.context.for_mechanism(f"alliance:{spec.id}:{name}"))
             for name, cls in builders if getattr(spec, name) is not None]
         self.intervention = next((i for i in self.instruments if isinstance(i, Intervention)), None)
+        self.rivalry = next((i for i in self.instruments if isinstance(i, Rivalry)), None)
 
     @property
     def members(self) -> np.ndarray:

@@ -19,6 +19,7 @@ from sim.core.context import Context
 from sim.core.flows import FlowKind
 from sim.core.movement import Movement
 from sim.core.transfers import origins_mask, reception_location, send_home, statuses, transfer
+from sim.decisions.deterrence import ConflictOnsets, Defender
 from sim.decisions.intervention import Intervention
 from sim.decisions.negotiations import NegotiationTrack
 from sim.scenario.decisions import ConflictSpec
@@ -28,6 +29,7 @@ from sim.scenario.events import (
     CampEvent,
     CeasefireEvent,
     ConflictEvent,
+    EnlargementEvent,
     InterventionEvent,
     NegotiationEvent,
     ParametersEvent,
@@ -79,6 +81,8 @@ class Stage:
     interventions: dict[str, Intervention]  # by alliance id
     conflicts: dict[str, ConflictSpec]  # by conflict id
     movement: Movement  # holds the rule parameters in force
+    onsets: ConflictOnsets  # collective defence covers a new member
+    defenders: dict[str, Defender]  # by alliance id
 
 
 def conflict(e: ConflictEvent, stage: Stage) -> list[Row]:
@@ -213,13 +217,23 @@ def intervention(e: InterventionEvent, stage: Stage) -> list[Row]:
     return []  # the intervention logs its phase change, as scripted
 
 
+def enlargement(e: EnlargementEvent, stage: Stage) -> list[Row]:
+    """The state joins: the alliance's affinity and collective defence extend to it."""
+    world = stage.ctx.world
+    member = world.state_index[e.state]
+    world.admit(e.alliance, member)
+    if (defender := stage.defenders.get(e.alliance)) is not None:
+        stage.onsets.cover(member, defender)
+    return [{"actor": e.alliance, "target": e.state, "detail": {"members": len(world.members[e.alliance])}}]
+
+
 # Subclasses (conflict_onset, border_policy: the scripted forms of agents' decisions) share
 # their parent's effect.
 EFFECTS: dict[type, Callable[[Any, Stage], list[Row]]] = {
     ConflictEvent: conflict, CeasefireEvent: ceasefire, BorderEvent: border, CampEvent: camp,
     AidEvent: aid, RouteEvent: route, TransferEvent: programme_transfer, ReturnEvent: forced_return,
     ParametersEvent: parameters, NegotiationEvent: negotiation, InterventionEvent: intervention,
-    RestoreBorders: restore_borders,
+    RestoreBorders: restore_borders, EnlargementEvent: enlargement,
 }
 
 

@@ -85,12 +85,13 @@ class DisplacementModel(mesa.Model):
                                               self.context.for_mechanism(f"track:{n.conflict}"))
                              for n in spec.world.negotiations]
         risk = np.array([s.conflict_risk for s in spec.world.states])
-        defenders = [d for a in self.alliances if (d := a.defender()) is not None]
-        self.onsets = ConflictOnsets(risk, spec.parameters.conflict, defenders, self.context)
+        defenders = {a.code: d for a in self.alliances if (d := a.defender()) is not None}
+        self.onsets = ConflictOnsets(risk, spec.parameters.conflict, list(defenders.values()), self.context,
+                                     [a.rivalry for a in self.alliances if a.rivalry])
         self.agenda = effects.Agenda(spec.events)
         self.stage = effects.Stage(self.context, self.agenda, self.negotiations,
                                    {a.code: a.intervention for a in self.alliances if a.intervention},
-                                   conflicts, self.movement)
+                                   conflicts, self.movement, self.onsets, defenders)
         self.recorder = Recorder(self.context, self.paths)
         self.datacollector = DataCollector(model_reporters={
             "Refugees": lambda m: m.recorder.totals["refugees"],

@@ -82,6 +82,10 @@ class World:
                 self.recognition[members, self.state_index[origin]] = rate
         np.fill_diagonal(self.recognition, 1.0)
         np.fill_diagonal(self.allied, False)  # a state is not its own ally: home is never boosted
+        # Each alliance's member states (an enlargement adds to them) and whether it has affinity.
+        self.members = {a.id: np.array([self.state_index[m] for m in a.members], dtype=np.int64)
+                        for a in w.alliances}
+        self.affinity = {a.id: a.affinity for a in w.alliances}
 
         self.edge_u = np.array([self.index[r.from_] for r in w.routes], dtype=np.int64)
         self.edge_v = np.array([self.index[r.to] for r in w.routes], dtype=np.int64)
@@ -102,6 +106,13 @@ class World:
         self.class_home = np.zeros(self.n, dtype=bool)
         self.class_home[[self.index[c.home] for c in w.populations]] = True
         self.distances = RoadDistances(self.n, self.edge_u, self.edge_v, self.edge_km)
+
+    def admit(self, alliance: str, state: int) -> None:
+        """An enlargement: ``state`` joins ``alliance`` (and its affinity, if it has one)."""
+        members = self.members[alliance] = np.append(self.members[alliance], state)
+        if self.affinity[alliance]:
+            self.allied[np.ix_(members, members)] = True
+            self.allied[members, members] = False  # still not its own ally
 
     def set_intensity(self, i: int, value: float) -> None:
         self.intensity[i] = value

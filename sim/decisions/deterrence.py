@@ -7,8 +7,9 @@ an attack on one member brings the others' response.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -26,11 +27,18 @@ class Defender:
     respond: Callable[[str, int], None]
 
 
+class Tension(Protocol):
+    """A rival's pressure on some states (sim/decisions/rivalry.py): a multiplier of each
+    state's onset hazard, 1 where it does not press."""
+
+    onset_multiplier: np.ndarray
+
+
 class ConflictOnsets:
     """Daily onset draws for every state with a conflict risk."""
 
     def __init__(self, risk: np.ndarray, params: ConflictParameters, defenders: list[Defender],
-                 ctx: Context):
+                 ctx: Context, tensions: Sequence[Tension] = ()):
         self.ctx = ctx
         # One stream per state, so that one state's onsets never depend on another's hazard.
         self.streams = [ctx.streams.stream(f"onsets:{code}") for code in ctx.world.state_ids]
@@ -38,15 +46,23 @@ class ConflictOnsets:
         self.params = params
         self.deterrence = np.zeros(len(self.risk))
         self.defenders: dict[int, list[Defender]] = {}
+        self.tensions = tensions
         self.ongoing: list[tuple[int, np.ndarray]] = []  # (day it ends, locations)
         for defender in defenders:
             for member in defender.members:
-                self.deterrence[member] = max(self.deterrence[member], defender.deterrence)
-                self.defenders.setdefault(int(member), []).append(defender)
+                self.cover(int(member), defender)
+
+    def cover(self, member: int, defender: Defender) -> None:
+        """``member`` is under ``defender``'s collective defence (from the start, or since it joined)."""
+        self.deterrence[member] = max(self.deterrence[member], defender.deterrence)
+        self.defenders.setdefault(member, []).append(defender)
 
     def hazard(self) -> np.ndarray:
         """Daily onset probability of each state."""
-        return self.risk * (1.0 - self.deterrence)
+        hazard = self.risk * (1.0 - self.deterrence)
+        for tension in self.tensions:
+            hazard = hazard * tension.onset_multiplier
+        return np.minimum(hazard, 1.0)
 
     def step(self, day: int) -> None:
         if not self.risk.any():

@@ -14,6 +14,7 @@ import numpy as np
 from sim.core.context import Context
 from sim.decisions.deliberation import Deliberation
 from sim.decisions.instrument import Bloc, Instrument
+from sim.decisions.mandate import Mandate
 from sim.scenario.decisions import InterventionSpec
 
 
@@ -28,6 +29,7 @@ class Intervention(Instrument[InterventionSpec]):
         self.outcome = ctx.streams.generator(f"alliance:{bloc.code}:intervention:outcome")
         self.phase = "idle"  # idle -> deliberating -> deploying -> operating -> over
         self.deliberation: Deliberation | None = None
+        self.mandate: Mandate | None = None  # sought from the trigger, if the scenario asks for one
         self.start_day = self.end_day = -1
         self.success = False
         self.areas = np.zeros(0, dtype=np.int64)
@@ -63,8 +65,10 @@ class Intervention(Instrument[InterventionSpec]):
     def step(self, day: int) -> None:
         if self.phase == "idle" and day >= self.spec.start_day and self.triggered():
             self._trigger(day)
-        if self.phase == "deliberating" and self.deliberation.deliberate(self.ctx.rng):
-            self._decide(day, reason=self.bloc.decision_rule)
+        if self.phase == "deliberating":
+            authorised = self.mandate is None or self.mandate.step(day)
+            if self.deliberation.deliberate(self.ctx.rng) and authorised:
+                self._decide(day, reason=self.bloc.decision_rule)
         if self.phase == "deploying" and day >= self.start_day:
             self._start(day)
         if self.phase == "operating":
@@ -73,6 +77,8 @@ class Intervention(Instrument[InterventionSpec]):
     def _trigger(self, day: int) -> None:
         self.phase = "deliberating"
         self.deliberation = Deliberation(self.bloc.willingness, self.bloc.required_share, day)
+        if self.spec.mandate is not None:
+            self.mandate = Mandate(self.spec.mandate, self.bloc.code, self.target, day, self.ctx)
         self.log("intervention_triggered", self.spec.target, {"displaced": self.displaced()})
 
     def _decide(self, day: int, reason: str) -> None:
@@ -80,9 +86,11 @@ class Intervention(Instrument[InterventionSpec]):
         started = self.deliberation.started if self.deliberation else day
         self.phase = "deploying"
         self.start_day = day + self.spec.deployment_days
-        self.log("intervention_decided", self.spec.target,
-                          {"rule": reason, "votes_for": votes[0], "members": votes[1],
-                           "deliberation_days": day - started, "operations_from": self.start_day})
+        detail = {"rule": reason, "votes_for": votes[0], "members": votes[1],
+                  "deliberation_days": day - started, "operations_from": self.start_day}
+        if self.mandate is not None:
+            detail |= self.mandate.paths()  # how it was authorised
+        self.log("intervention_decided", self.spec.target, detail)
 
     def _start(self, day: int) -> None:
         w, s = self.ctx.world, self.spec
@@ -131,7 +139,8 @@ class Intervention(Instrument[InterventionSpec]):
         return candidates[np.argsort(km[candidates], kind="stable")[:k]]
 
     def describe(self) -> tuple[str, str]:
-        return (f"intervention in {self.spec.target} ({self.bloc.decision_rule})", self._status())
+        status = self._status() + (f"; {self.mandate.describe()}" if self.mandate else "")
+        return (f"intervention in {self.spec.target} ({self.bloc.decision_rule})", status)
 
     def _status(self) -> str:
         s, phase = self.spec, self.phase

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.scenario.decisions import ProtectionSpec
+from sim.scenario.decisions import MandateSpec, ProtectionSpec
 from sim.scenario.errors import PathPart, closest
-from sim.scenario.events import ParametersEvent, RouteEvent
+from sim.scenario.events import EnlargementEvent, ParametersEvent, RouteEvent
 from sim.scenario.fields import MAX_WORLD_PEOPLE, TICKS_PER_DAY
 from sim.scenario.parameters import MovementParameters, parameter_keys, runtime_parameters, with_changes
 from sim.scenario.schema import Scenario
@@ -85,7 +85,8 @@ def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
     intervening = {a.id for a in s.world.alliances if a.intervention is not None}
     negotiated = {n.conflict for n in s.world.negotiations}
     known_ids = {"location": loc_set, "state": state_set, "conflict": {c.id for c in s.world.conflicts},
-                 "intervening alliance": intervening, "negotiated conflict": negotiated}
+                 "intervening alliance": intervening, "negotiated conflict": negotiated,
+                 "alliance": {a.id for a in s.world.alliances}}
     for i, ev in enumerate(s.events):
         where = ("events", i)
         if ev.day >= s.days:
@@ -98,6 +99,8 @@ def check_references(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
             elif ev.action == "set" and frozenset((ev.from_, ev.to)) not in irregular:
                 out.append(((*where, "action"), f"the route {ev.from_}-{ev.to} is not irregular: "
                             "only an irregular route has a capacity and a risk to set"))
+        if isinstance(ev, EnlargementEvent):
+            out += _enlargement(s, i)
     out += observed_references(s)
     out += check_limits(s)
     out += _parameter_changes(s)
@@ -286,6 +289,14 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
                     unknown("location", loc, locations, (*where, field, "locations", k))
         if a.protection is not None:
             out += _protection_references(s, a.protection, (*where, "protection"))
+        if a.intervention is not None and a.intervention.mandate is not None:
+            out += _mandate(s, a.intervention.mandate, (*where, "intervention", "mandate"), unknown)
+        if a.rivalry is not None:
+            if a.rivalry.rival == a.id:
+                out.append(((*where, "rivalry", "rival"), f"{a.id} cannot be its own rival"))
+            unknown("alliance", a.rivalry.rival, alliance_ids, (*where, "rivalry", "rival"))
+            for k, state in enumerate(a.rivalry.influence):
+                unknown("state", state, states, (*where, "rivalry", "influence", k))
         if a.evacuation is not None:
             unknown("state", a.evacuation.from_, states, (*where, "evacuation", "from"))
             for member in a.evacuation.offers:
@@ -337,6 +348,45 @@ def _protection_references(s: Scenario, spec: ProtectionSpec, where: tuple[PathP
         elif frozenset((c.from_, c.to)) not in roads:
             out.append(((*where, "checkpoints", k), f"there is no route between {c.from_!r} and {c.to!r}"))
     return out
+
+
+def _mandate(s: Scenario, m: MandateSpec, where: tuple[PathPart, ...], unknown: Any
+             ) -> list[tuple[tuple[PathPart, ...], str]]:
+    """The body's members are states; each veto is a body member, or an alliance with members
+    in the body."""
+    out: list[tuple[tuple[PathPart, ...], str]] = []
+    states = {st.id for st in s.world.states}
+    body = m.body or []
+    out += [((*where, "body", k), f"{member!r} is listed twice") for k, member in enumerate(body)
+            if member in body[:k]]
+    for k, member in enumerate(body):
+        unknown("state", member, states, (*where, "body", k))
+    alliances = {a.id: set(a.members) for a in s.world.alliances}
+    for k, veto in enumerate(m.vetoes):
+        if veto in alliances:
+            if not alliances[veto] & set(body):
+                out.append(((*where, "vetoes", k), f"no member of alliance {veto!r} sits in the body"))
+        elif veto in states:
+            if veto not in body:
+                out.append(((*where, "vetoes", k), f"{veto!r} is not in the body: only its members "
+                            "can veto"))
+        else:
+            out.append(((*where, "vetoes", k), f"{veto!r} is neither a state nor an alliance"))
+    return out
+
+
+def _enlargement(s: Scenario, i: int) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Event ``i`` admits a state that is not yet a member of the alliance by its day."""
+    ev = s.events[i]
+    members = {a.id: set(a.members) for a in s.world.alliances}
+    if ev.alliance not in members:
+        return []
+    earlier = {e.state for k, e in enumerate(s.events) if isinstance(e, EnlargementEvent)
+               and e.alliance == ev.alliance and (e.day, k) < (ev.day, i)}
+    if ev.state in members[ev.alliance] | earlier:
+        return [(("events", i, "state"), f"{ev.state!r} is already a member of {ev.alliance} by day "
+                 f"{ev.day}")]
+    return []
 
 
 def _population_classes(s: Scenario, locations: set[str], unknown: Any

@@ -83,6 +83,52 @@ class StatePolicy(Strict):
                                           "(flows of kind deportation).")
 
 
+class MandateSpec(Strict):
+    """What an intervention needs besides the alliance's own decision: a wider body's mandate, in
+    which veto holders can block, and the target's consent, both set aside under the
+    responsibility to protect once the target fails to protect its people."""
+
+    body: list[StateId] | None = param(None, "states", "Members of the wider body (e.g. a security "
+                                       "council) that must vote the mandate; omitted: the "
+                                       "alliance's own decision is mandate enough.", min_length=1)
+    required_share: Probability = param(0.5, "fraction", "The mandate passes once at least this "
+                                        "share of the body supports it and no veto holder opposes "
+                                        "it.", gt=0)
+    willingness: Probability = param(0.1, "1/day", "Daily probability that a body member not yet "
+                                     "in favour comes to support the mandate.")
+    vetoes: list[StateId | AllianceId] = param([], "states or alliances", "Body members who can "
+                                               "block the mandate: a state id, or an alliance id "
+                                               "for every member of that alliance in the body.")
+    veto_willingness: Probability = param(0.0, "1/day", "Daily probability that a veto holder not "
+                                          "yet in favour comes round (0: it blocks for good).")
+    consent: Probability | None = param(None, "1/day", "Daily probability that the target's "
+                                        "government consents to the operation; omitted: its "
+                                        "consent is not asked.")
+    r2p_displaced_share: Probability | None = param(None, "fraction", "Failure to protect: once "
+                                                    "this share of the target's population (its "
+                                                    "population field, or its locations' sum) is "
+                                                    "displaced (IDPs and refugees), its consent is "
+                                                    "no longer needed.", gt=0)
+    r2p_deaths: int | None = param(None, "people", "... or once this many of its people have died "
+                                   "(the deaths the model counts: on irregular routes; at most "
+                                   "10^12).", ge=1, le=MAX_PEOPLE)
+    r2p_overrides_veto: bool = param(False, "flag", "Once failure to protect is established, the "
+                                     "alliance also acts without the body's mandate (as NATO over "
+                                     "Kosovo in 1999).")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MandateSpec:
+        if self.body is None and self.vetoes:
+            raise ValueError("'vetoes' are cast in the wider body: give 'body' too")
+        if self.body is None and self.consent is None:
+            raise ValueError("a mandate needs a 'body' to vote it or the target's 'consent' (or both)")
+        r2p = self.r2p_displaced_share is not None or self.r2p_deaths is not None
+        if self.r2p_overrides_veto and not r2p:
+            raise ValueError("'r2p_overrides_veto' needs a failure-to-protect threshold: "
+                             "'r2p_displaced_share' or 'r2p_deaths'")
+        return self
+
+
 class InterventionSpec(Strict):
     """Humanitarian intervention: trigger, deliberation by the decision rule, operation, outcome."""
 
@@ -111,6 +157,7 @@ class InterventionSpec(Strict):
     fragment_locations: int = param(2, "locations", "... and spreads to this many more of the "
                                     "target's locations (nearest by road; at most 1,000,000).", ge=0,
                                     le=1_000_000)
+    mandate: MandateSpec | None = None
 
     @model_validator(mode="after")
     def _has_trigger(self) -> InterventionSpec:
@@ -303,6 +350,28 @@ class FreeMovementSpec(Strict):
                                    "least 0), each day (at most 10^6).", ge=0, le=MAX_WEIGHT)
 
 
+class RivalrySpec(Strict):
+    """A counter-alliance: the alliance answers a rival's intervention or enlargement by raising
+    tension where it has influence."""
+
+    rival: AllianceId = param(..., "alliance", "The alliance whose moves it answers.")
+    influence: list[StateId] = param(..., "states", "States where it has influence: tension rises "
+                                     "there.", min_length=1)
+    reacts_to: list[Literal["intervention", "enlargement"]] = param(
+        ["intervention", "enlargement"], "choices", "The rival's moves it answers: its operations "
+        "starting (intervention_started) and its admitting a member (enlargement).", min_length=1)
+    onset_multiplier: float = param(1.0, "factor", "While tension lasts, the conflict-onset hazard "
+                                    "of the influence states (their conflict_risk) is multiplied by "
+                                    "this (the daily probability at most 1; at most 10^6).", ge=0,
+                                    le=MAX_WEIGHT)
+    intensity_step: Probability = param(0.0, "intensity", "When tension begins, conflict intensity "
+                                        "at the influence states' locations in conflict rises by "
+                                        "this (at most 1); it falls back by as much when tension "
+                                        "ends, where nothing else has changed the fighting since.")
+    duration_days: int = param(90, "days", "How long tension lasts after the rival's last move "
+                               "(at most 36,500).", ge=1, le=MAX_DAYS)
+
+
 DECISION_RULE = re.compile(r"^(unanimity|majority|qualified:(0?\.\d+|1(\.0+)?))$")
 
 
@@ -331,6 +400,7 @@ class AllianceSpec(Strict):
     free_movement: FreeMovementSpec | None = None
     integration: IntegrationSpec | None = None
     protection: ProtectionSpec | None = None
+    rivalry: RivalrySpec | None = None
 
     @field_validator("decision_rule")
     @classmethod

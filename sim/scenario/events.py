@@ -256,13 +256,26 @@ class InterventionEvent(ScriptedEvent):
         return [("alliance", "intervening alliance", self.alliance)]
 
 
+class EnlargementEvent(ScriptedEvent):
+    """A state joins an alliance: it shares the alliance's affinity (displaced people prefer
+    members' territory) and its collective defence; a rival alliance may answer (rivalry)."""
+
+    type: Literal["enlargement"]
+    alliance: AllianceId = Field(description="The alliance the state joins.")
+    state: StateId = Field(description="The state that joins (not yet a member).")
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        return [("alliance", "alliance", self.alliance), ("state", "state", self.state)]
+
+
 EVENT_TYPES: tuple[type[ScriptedEvent], ...] = (
     ConflictEvent, CeasefireEvent, BorderEvent, CampEvent, AidEvent, RouteEvent, ConflictOnsetEvent,
     BorderPolicyEvent, TransferEvent, ReturnEvent, ParametersEvent, NegotiationEvent, InterventionEvent,
+    EnlargementEvent,
 )
 Event = Annotated[
     ConflictEvent | CeasefireEvent | BorderEvent | CampEvent | AidEvent | RouteEvent | ConflictOnsetEvent
     | BorderPolicyEvent | TransferEvent | ReturnEvent | ParametersEvent | NegotiationEvent
-    | InterventionEvent,
+    | InterventionEvent | EnlargementEvent,
     Field(discriminator="type"),
 ]

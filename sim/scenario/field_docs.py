@@ -28,9 +28,11 @@ from sim.scenario.decisions import (
     FreeMovementSpec,
     IntegrationSpec,
     InterventionSpec,
+    MandateSpec,
     NegotiationSpec,
     ProtectionSpec,
     ResettlementPledge,
+    RivalrySpec,
     StatePolicy,
 )
 from sim.scenario.events import EVENT_TYPES, ParametersEvent
@@ -66,6 +68,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("world.states[].policy.resettlement[]", ResettlementPledge),
     ("world.alliances[]", AllianceSpec),
     ("world.alliances[].intervention", InterventionSpec),
+    ("world.alliances[].intervention.mandate", MandateSpec),
     ("world.alliances[].burden_sharing", BurdenSharingSpec),
     ("world.alliances[].border_security", BorderSecuritySpec),
     ("world.alliances[].aid", AidSpec),
@@ -75,6 +78,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("world.alliances[].integration", IntegrationSpec),
     ("world.alliances[].protection", ProtectionSpec),
     ("world.alliances[].protection.checkpoints[]", CheckpointSpec),
+    ("world.alliances[].rivalry", RivalrySpec),
     ("world.conflicts[]", ConflictSpec),
     ("world.negotiations[]", NegotiationSpec),
     ("observed", ObservedSpec),
