@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.scenario.decisions import AllianceSpec
 from sim.scenario.errors import PathPart, closest
 from sim.scenario.events import ParametersEvent, RouteEvent
 from sim.scenario.fields import MAX_WORLD_PEOPLE, TICKS_PER_DAY
@@ -282,6 +283,8 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
                 unknown("state", spec.target, states, (*where, field, "target"))
                 for k, loc in enumerate(getattr(spec, "locations", None) or []):
                     unknown("location", loc, locations, (*where, field, "locations", k))
+        if a.intervention is not None:
+            out += _emergent_intervention(s, i, a)
         if a.evacuation is not None:
             unknown("state", a.evacuation.from_, states, (*where, "evacuation", "from"))
             for member in a.evacuation.offers:
@@ -313,6 +316,21 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
         unknown("conflict", n.conflict, conflict_ids, ("world", "negotiations", i, "conflict"))
         if n.backing is not None:
             unknown("alliance", n.backing, alliance_ids, ("world", "negotiations", i, "backing"))
+    return out
+
+
+def _emergent_intervention(s: Scenario, i: int, a: AllianceSpec) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Contributions come from members; an emergent outcome needs a party to fight."""
+    spec, where = a.intervention, ("world", "alliances", i, "intervention")
+    out = [((*where, "contribution", member), f"{member!r} is not a member of {a.id}")
+           for member in spec.contribution if member not in a.members]
+    in_target = {loc.id for loc in s.world.locations if loc.state == spec.target}
+    friends = {spec.target, *a.members}
+    if spec.outcome == "emergent" and not any(
+            set(c.locations) & in_target and set(c.parties) - friends for c in s.world.conflicts):
+        out.append(((*where, "outcome"), f"outcome 'emergent' needs a conflict in world.conflicts "
+                    f"fought in {spec.target} by a party that is neither {spec.target} nor a member "
+                    f"of {a.id}: the force must have someone to face"))
     return out
 
 
