@@ -42,6 +42,7 @@ class ConflictDynamics:
         number = {c.id: k for k, c in enumerate(conflicts)}
         self.tracks = [(number[t.conflict.id], t) for t in tracks]
         self.exchanges_seen = [0] * len(tracks)
+        self.tension = np.zeros(w.n)  # spill-over building up at places at peace
 
     def step(self, day: int, p: ConflictParameters) -> None:
         """One day: the parties' strength, then intensity at every location."""
@@ -83,8 +84,14 @@ class ConflictDynamics:
         spread = p.spread_rate * np.maximum(around - now, 0.0) * takes_up
         escalate = p.escalation * self.presence() * (1.0 - now) * (now > 0)
         new = np.clip(now + spread + escalate - p.decay * now, 0.0, 1.0)
-        new[(new < p.peace_below) & ((now <= 0) | (new < now))] = 0.0
-        started = np.flatnonzero((now <= 0) & (new > 0))
+        new[(now > 0) & (new < p.peace_below)] = 0.0
+        # At a place at peace the spill-over builds up as tension until fighting starts there.
+        at_peace = now <= 0
+        self.tension = np.where(at_peace, np.minimum(self.tension * (1.0 - p.decay) + spread, 1.0), 0.0)
+        started = np.flatnonzero(at_peace & (self.tension >= max(p.peace_below, 1e-12)))
+        new[at_peace] = 0.0
+        new[started] = self.tension[started]
+        self.tension[started] = 0.0
         for i in started:
             self._log_spread(int(i), float(new[i]))
         w.intensity[:] = new

@@ -150,9 +150,11 @@ class ConflictParameters(Strict):
                               "conflict's weakest party (fighting needs two sides).", ge=0, le=1)
     decay: float = param(0.0, "1/day", "Fighting burns out: every location's intensity falls by "
                          "decay x intensity a day.", ge=0, le=1)
-    peace_below: float = param(0.05, "intensity", "While spread_rate, escalation or decay is on, a "
-                               "place enters conflict only once its intensity reaches this, and "
-                               "fighting that falls below it stops (intensity 0).", ge=0, le=1)
+    peace_below: float = param(0.05, "intensity", "While spread_rate, escalation or decay is on, "
+                               "spill-over into a place at peace builds up as tension (decaying "
+                               "like intensity) until it reaches this, when fighting starts there "
+                               "at that intensity; fighting that falls below it stops (intensity "
+                               "0).", ge=0, le=1)
     entrenchment: float = param(0.0, "1/day", "Each day its conflict is fought (mean intensity at "
                                 "the conflict's locations above 0) a party's strength grows by "
                                 "this share: a later intervention faces a stronger party. "
