@@ -2,9 +2,10 @@
 and burns out; the parties of named conflicts have a strength that fighting, interventions and
 prisoner exchanges change.
 
-Claim (001_1ef7c932b405eb7f.txt, "Impacts of Military Alliances on Global Stability"; 000,
-"Displacement Due to Military Conflicts"): conflicts do not stay where they start; instability
-spreads to neighbouring places, armed groups entrench as a conflict lasts, and interventions
+Claim (000_feb0467f0db10932.txt, "Joint Operations and Their Effects on Civilians"; 001,
+"Impacts of Military Alliances on Global Stability"): instability does not stay where it starts
+but exacerbates displacement within and beyond the affected regions; failed interventions
+contribute to prolonged conflict; armed groups entrench as a conflict lasts, and interventions
 and ceasefires change its course.
 """
 
