@@ -120,7 +120,7 @@ class ConflictDynamics:
         """Where one party stands, in words."""
         k = self.conflict_of[n]
         fought = float(self.ctx.world.intensity[self.fought_at[k]].mean())
-        return f"strength {self.strength[n]:.3g} in {self.parties[n][0]} (mean intensity {fought:.2f})"
+        return f"strength {self.strength[n]:.3g} (mean intensity {fought:.2f} where it is fought)"
 
 
 class Opponents:

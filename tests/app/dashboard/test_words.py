@@ -51,7 +51,7 @@ def test_a_hosts_after_arrival_policies_are_in_the_decisions_table() -> None:
 def test_conflict_parties_and_an_emergent_operation_are_in_the_decisions_table() -> None:
     model = mechanism("conflict-dynamics", seed=0, days=60)
     rows = {(who, what): status for who, what, status in decision_rows(model)}
-    assert re.fullmatch(r"strength [\d.]+ in oria-war \(mean intensity [\d.]+\)",
+    assert re.fullmatch(r"strength [\d.]+ \(mean intensity [\d.]+ where it is fought\)",
                         rows[("NORTHERN_FRONT", "armed group in oria-war")])
     assert ("ORI", "government in oria-war") in rows
     operation = rows[("ALL", "intervention in ORI (unanimity)")]
