@@ -1,4 +1,5 @@
-"""The Mesa agents: states, alliances, locations and the civilian population at each location.
+"""The Mesa agents: states, alliances, conflict parties, locations and the civilian population
+at each location.
 
 Agents carry identity and, through the decision layer (sim/decisions/), choices; the numbers
 they expose are read from the world's arrays and the cohort tables, so the daily rules stay
@@ -7,6 +8,7 @@ vectorised while the dashboard and analysts can still ask an agent about itself.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Protocol
 
 import mesa
@@ -22,6 +24,7 @@ from sim.decisions.after_arrival import AfterArrival, IntegrationProgramme
 from sim.decisions.aid import AidProgramme
 from sim.decisions.border_security import BorderSecurity
 from sim.decisions.burden_sharing import BurdenSharing
+from sim.decisions.conflict_dynamics import ConflictDynamics
 from sim.decisions.deterrence import Defender
 from sim.decisions.evacuation import Evacuation
 from sim.decisions.free_movement import FreeMovement
@@ -43,6 +46,7 @@ class Host(Protocol):
     population: Population
     borders: Borders
     context: Context
+    conflict: ConflictDynamics
 
     @property
     def day(self) -> int: ...
@@ -97,7 +101,9 @@ class Alliance(mesa.Agent):
                          willingness=np.array([spec.willingness.get(m, spec.default_willingness)
                                                for m in spec.members]),
                          decision_rule=spec.decision_rule, required_share=spec.required_share())
-        builders = (("intervention", Intervention), ("burden_sharing", BurdenSharing),
+        intervention = spec.intervention and partial(
+            Intervention, opponents=model.conflict.opponents(spec.intervention.target, set(spec.members)))
+        builders = (("intervention", intervention), ("burden_sharing", BurdenSharing),
                     ("border_security", BorderSecurity), ("aid", AidProgramme),
                     ("evacuation", Evacuation), ("free_movement", FreeMovement),
                     ("integration", IntegrationProgramme), ("protection", Protection),
@@ -127,6 +133,28 @@ class Alliance(mesa.Agent):
         defence = self.spec.collective_defence
         if defence and defence.respond and self.intervention and self.intervention.spec.target == member:
             self.intervention.respond_now(day)
+
+
+class ConflictParty(mesa.Agent):
+    """A government (a state id) or an armed group in one named conflict, with a strength that
+    entrenchment, fighting, interventions and prisoner exchanges change
+    (sim/decisions/conflict_dynamics.py holds the strengths as one array)."""
+
+    model: Host
+
+    def __init__(self, model: Host, row: int):
+        super().__init__(model)
+        self.row = row
+        self.conflict_id, self.code = model.conflict.parties[row]
+        self.is_government = self.code in model.world.state_index
+
+    @property
+    def strength(self) -> float:
+        return float(self.model.conflict.strength[self.row])
+
+    def describe(self) -> tuple[str, str]:
+        kind = "government" if self.is_government else "armed group"
+        return f"{kind} in {self.conflict_id}", self.model.conflict.describe(self.row)
 
 
 class Location(FixedAgent):

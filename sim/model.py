@@ -2,7 +2,8 @@
 
 A day runs in a fixed order (docs/architecture.md):
 1. scripted events due today (sim/effects.py); 2. endogenous conflict onsets; 3. negotiation
-tracks; 4. conflict bookkeeping; 5. state decisions; 6. alliance decisions; 7. data-driven
+tracks, then conflict dynamics (spread, escalation, decay, the parties' strength); 4. conflict
+bookkeeping; 5. state decisions; 6. alliance decisions; 7. data-driven
 displacement, when the scenario follows observed counts; 8. movement, returns included
 (sim/core/movement.py); 9. recording (sim/core/recorder.py), the check that nobody was created
 or lost, and the Mesa DataCollector.
@@ -20,7 +21,7 @@ from mesa.datacollection import DataCollector
 from mesa.discrete_space import Network
 
 from sim import effects
-from sim.agents import Alliance, CivilianPopulation, Location, State
+from sim.agents import Alliance, CivilianPopulation, ConflictParty, Location, State
 from sim.core.borders import Borders
 from sim.core.cohorts import People, Status
 from sim.core.context import Clock, Context, EventLog
@@ -32,6 +33,7 @@ from sim.core.routes import candidate_paths
 from sim.core.spawning import DataDrivenSpawner
 from sim.core.streams import Streams
 from sim.core.world import World
+from sim.decisions.conflict_dynamics import ConflictDynamics
 from sim.decisions.deterrence import ConflictOnsets
 from sim.decisions.negotiations import NegotiationTrack
 from sim.scenario import Scenario
@@ -79,11 +81,12 @@ class DisplacementModel(mesa.Model):
                                  self.flows, self.streams.stream("movement"), self.spawner,
                                  keep_homes=bool(spec.world.populations)
                                  or any(e.type == "return" for e in spec.events), days=spec.days)
-        self.alliances = [Alliance(self, a) for a in spec.world.alliances]
         conflicts = {c.id: c for c in spec.world.conflicts}
         self.negotiations = [NegotiationTrack(n, conflicts[n.conflict],
                                               self.context.for_mechanism(f"track:{n.conflict}"))
                              for n in spec.world.negotiations]
+        self.conflict = ConflictDynamics(spec.world.conflicts, self.negotiations, self.context)
+        self.alliances = [Alliance(self, a) for a in spec.world.alliances]
         risk = np.array([s.conflict_risk for s in spec.world.states])
         defenders = {a.code: d for a in self.alliances if (d := a.defender()) is not None}
         self.onsets = ConflictOnsets(risk, spec.parameters.conflict, list(defenders.values()), self.context,
@@ -92,6 +95,7 @@ class DisplacementModel(mesa.Model):
         self.stage = effects.Stage(self.context, self.agenda, self.negotiations,
                                    {a.code: a.intervention for a in self.alliances if a.intervention},
                                    conflicts, self.movement, self.onsets, defenders)
+        self.parties = [ConflictParty(self, n) for n in range(len(self.conflict.parties))]
         self.recorder = Recorder(self.context, self.paths)
         self.datacollector = DataCollector(model_reporters={
             "Refugees": lambda m: m.recorder.totals["refugees"],
@@ -143,6 +147,7 @@ class DisplacementModel(mesa.Model):
         self.onsets.step(day)
         for track in self.negotiations:
             track.step(day)
+        self.conflict.step(day, self.movement.params.conflict)
         self.world.note_conflict(day)
         self.agents_by_type[State].shuffle_do("decide")
         if self.alliances:

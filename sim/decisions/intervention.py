@@ -4,7 +4,15 @@ Claim (001_1ef7c932b405eb7f.txt, "The Role of Military Alliances in Humanitarian
 "Challenges Faced During Interventions", "Case Studies of Failed Humanitarian Interventions"):
 alliances can stop atrocities and let people return (Kosovo 1999), but consensus rules delay
 action (Rwanda 1994), operations cause collateral damage, and a withdrawal without a
-settlement can leave a relapse and fragmentation (Libya 2011).
+settlement can leave a relapse and fragmentation (Libya 2011). "Challenges Faced During
+Interventions": countries under intervention may view foreign forces as occupiers, which can
+escalate tensions rather than alleviate them; insurgent activity hinders the operation.
+
+With ``outcome: emergent`` success is a result, not a draw: the force the supporting members
+commit meets the opposing parties' strength, which grew while the conflict lasted; collateral
+damage erodes the operation's legitimacy, and grievance, hardship x (1 - legitimacy), feeds a
+revolt by Epstein's civil-violence rule (Epstein 2002, "Modeling civil violence: An
+agent-based computational approach", PNAS 99 suppl. 3; Mesa ships it as an example).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.context import Context
+from sim.decisions.conflict_dynamics import Opponents
 from sim.decisions.deliberation import Deliberation
 from sim.decisions.instrument import Bloc, Instrument
 from sim.decisions.mandate import Mandate
@@ -21,8 +30,9 @@ from sim.scenario.decisions import InterventionSpec
 class Intervention(Instrument[InterventionSpec]):
     """One alliance's intervention in one target state, as a sequence of phases."""
 
-    def __init__(self, bloc: Bloc, spec: InterventionSpec, ctx: Context):
+    def __init__(self, bloc: Bloc, spec: InterventionSpec, ctx: Context, opponents: Opponents):
         super().__init__(bloc, spec, ctx)
+        self.opponents = opponents
         self.target = ctx.world.state_index[spec.target]
         # The outcome has a stream of its own: drawn on whatever day operations start, it is the
         # same draw in two variants that only change when they start.
@@ -33,6 +43,12 @@ class Intervention(Instrument[InterventionSpec]):
         self.start_day = self.end_day = -1
         self.success = False
         self.areas = np.zeros(0, dtype=np.int64)
+        # emergent outcome: what the members commit, what it faces, how it is seen locally
+        self.committed = 0.0
+        self.faced = 0.0  # the opposing parties' strength when operations start
+        self.legitimacy = spec.legitimacy
+        self.revolt = ctx.streams.stream(f"alliance:{bloc.code}:intervention:backlash")
+        self.in_revolt = 0
 
     def displaced(self) -> int:
         return self.ctx.population.displaced_from(self.target)
@@ -86,6 +102,9 @@ class Intervention(Instrument[InterventionSpec]):
         started = self.deliberation.started if self.deliberation else day
         self.phase = "deploying"
         self.start_day = day + self.spec.deployment_days
+        supporters = self.deliberation.support if self.deliberation else np.ones(len(self.bloc.members), bool)
+        codes = [self.ctx.world.state_ids[m] for m in self.bloc.members[supporters]]
+        self.committed = float(sum(self.spec.contribution.get(code, 1.0) for code in codes))
         detail = {"rule": reason, "votes_for": votes[0], "members": votes[1],
                   "deliberation_days": day - started, "operations_from": self.start_day}
         if self.mandate is not None:
@@ -98,7 +117,11 @@ class Intervention(Instrument[InterventionSpec]):
             self.areas = np.array([w.index[loc] for loc in s.locations], dtype=np.int64)
         else:
             self.areas = np.flatnonzero((w.state_of == self.target) & (w.intensity > 0))
-        self.success = bool(self.outcome.random() < s.success_probability)
+        if s.outcome == "drawn":
+            self.success = bool(self.outcome.random() < s.success_probability)
+        else:
+            self.faced = self.opponents.strength()
+            self.success = self.faced < self.committed
         w.collateral[self.areas] = s.collateral
         self.phase = "operating"
         self.start_day = day
@@ -108,15 +131,57 @@ class Intervention(Instrument[InterventionSpec]):
 
     def _operate(self, day: int) -> None:
         w, s = self.ctx.world, self.spec
-        if self.success:
+        if s.outcome == "emergent":
+            self._fight(day)
+        elif self.success:
             w.intensity[self.areas] = np.maximum(0.0, w.intensity[self.areas] - s.stabilisation_rate)
+            self.opponents.weaken(s.suppression)
         if day < self.end_day:
             return
+        if s.outcome == "emergent":
+            self.log("intervention_outcome", s.target,
+                     {"success": self.success, "force": self.committed, "opponents": self.opponents.names(),
+                      "opposing_strength_at_start": round(self.faced, 4),
+                      "opposing_strength": round(self.opponents.strength(), 4),
+                      "legitimacy": round(self.legitimacy, 4), "in_revolt": self.in_revolt})
         w.collateral[self.areas] = 1.0
         self.phase = "over"
         self.log("intervention_ended", s.target, {"success": self.success})
         if not self.success:
             self._relapse()
+
+    def ratio(self) -> float:
+        """The force's share of the fighting strength (Epstein's arrest probability, here)."""
+        total = self.committed + self.opponents.strength()
+        return self.committed / total if total > 0 else 0.0
+
+    def _fight(self, day: int) -> None:
+        """One day of an emergent operation: stabilise and weaken the opposing parties as far as
+        the force allows; collateral damage costs legitimacy; grievance may turn into revolt."""
+        w, s = self.ctx.world, self.spec
+        r = self.ratio()
+        w.intensity[self.areas] = np.maximum(0.0, w.intensity[self.areas] - s.stabilisation_rate * r)
+        self.opponents.weaken(s.suppression * r)
+        self.legitimacy = max(0.0, self.legitimacy - s.legitimacy_loss * (s.collateral - 1.0))
+        if s.backlash > 0:
+            self._backlash(r)
+        self.success = self.opponents.strength() < self.committed
+
+    def _backlash(self, arrest: float) -> None:
+        """Epstein's rule over the people in the operation areas: each revolts when hardship x
+        (1 - legitimacy) - risk aversion x arrest probability exceeds the threshold, hardship
+        and risk aversion uniform on (0, 1) as in Epstein (2002); the revolt raises intensity."""
+        w, s = self.ctx.world, self.spec
+        people = self.ctx.population.occupancy[self.areas].sum(axis=1)
+        share = revolt_share(self.legitimacy, arrest, s.backlash_threshold)
+        active = self.revolt.on(self.ctx.day).binomial(people, share)
+        w.intensity[self.areas] = np.minimum(
+            1.0, w.intensity[self.areas] + s.backlash * active / np.maximum(people, 1))
+        if active.sum() > 0 and self.in_revolt == 0:
+            self.log("intervention_backlash", s.target,
+                     {"areas": [w.ids[i] for i in self.areas[active > 0]], "in_revolt": int(active.sum()),
+                      "legitimacy": round(self.legitimacy, 4), "arrest_probability": round(arrest, 4)})
+        self.in_revolt = int(active.sum())
 
     def _relapse(self) -> None:
         """A failed operation withdraws: fighting returns and spreads to nearby places."""
@@ -162,7 +227,24 @@ class Intervention(Instrument[InterventionSpec]):
             ids = [self.ctx.world.ids[i] for i in self.areas]
             areas = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
             outcome = "stabilising" if self.success else "not stabilising"
+            if s.outcome == "emergent":
+                outcome = (f"force {self.committed:g} against strength {self.opponents.strength():.3g} "
+                           f"of {', '.join(self.opponents.names())}; legitimacy {self.legitimacy:.2f}; "
+                           f"{self.in_revolt:,} in revolt; "
+                           + ("prevailing" if self.success else "not prevailing"))
             return (f"operating since day {self.start_day} until day {self.end_day} "
                     f"({areas or 'no area'}; {outcome})")
         outcome = "succeeded" if self.success else "failed, fighting relapsed"
         return f"over on day {self.end_day}: {outcome}"
+
+
+def revolt_share(legitimacy: float, arrest: float, threshold: float) -> float:
+    """Share of people who revolt under Epstein's rule, G - R x P > T with G = H x (1 - L) and
+    H, R independent and uniform on (0, 1): the integral over R of P(H > (T + R x P) / (1 - L))."""
+    grievance = 1.0 - legitimacy
+    if grievance <= threshold:
+        return 0.0
+    if arrest <= 0:
+        return 1.0 - threshold / grievance
+    upper = min(1.0, (grievance - threshold) / arrest)  # risk aversion above this never revolts
+    return upper * (1.0 - threshold / grievance) - arrest * upper**2 / (2.0 * grievance)

@@ -266,6 +266,19 @@ def _decision_day(o: Outcome, alliance: str) -> float:
     return o.first_day("intervention_decided", alliance)
 
 
+@_m("intervention_failed", "alliance", "operations", "Operations of ALLIANCE that ended in failure "
+    "(fighting relapsed); over replicates, the failure rate.")
+def _intervention_failed(o: Outcome, alliance: str) -> float:
+    events = o.tables["events"]
+    return float(((events["type"] == "intervention_failed") & (events["actor"] == alliance)).sum())
+
+
+@_m("conflict_spread", "", "places", "Times fighting spread to a place at peace over the run "
+    "(conflict dynamics).")
+def _conflict_spread(o: Outcome, _: str) -> float:
+    return float((o.tables["events"]["type"] == "conflict_spread").sum())
+
+
 @dataclass(frozen=True)
 class Metric:
     """A catalogue entry with its argument: ``peak_refugees_hosted[ALB]``."""

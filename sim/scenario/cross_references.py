@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.scenario.decisions import MandateSpec, ProtectionSpec
+from sim.scenario.decisions import AllianceSpec, MandateSpec, ProtectionSpec
 from sim.scenario.errors import PathPart, closest
 from sim.scenario.events import EnlargementEvent, ParametersEvent, RouteEvent
 from sim.scenario.fields import MAX_WORLD_PEOPLE, TICKS_PER_DAY
@@ -297,6 +297,8 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
             unknown("alliance", a.rivalry.rival, alliance_ids, (*where, "rivalry", "rival"))
             for k, state in enumerate(a.rivalry.influence):
                 unknown("state", state, states, (*where, "rivalry", "influence", k))
+        if a.intervention is not None:
+            out += _emergent_intervention(s, i, a)
         if a.evacuation is not None:
             unknown("state", a.evacuation.from_, states, (*where, "evacuation", "from"))
             for member in a.evacuation.offers:
@@ -387,6 +389,21 @@ def _enlargement(s: Scenario, i: int) -> list[tuple[tuple[PathPart, ...], str]]:
         return [(("events", i, "state"), f"{ev.state!r} is already a member of {ev.alliance} by day "
                  f"{ev.day}")]
     return []
+
+
+def _emergent_intervention(s: Scenario, i: int, a: AllianceSpec) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Contributions come from members; an emergent outcome needs a party to fight."""
+    spec, where = a.intervention, ("world", "alliances", i, "intervention")
+    out = [((*where, "contribution", member), f"{member!r} is not a member of {a.id}")
+           for member in spec.contribution if member not in a.members]
+    in_target = {loc.id for loc in s.world.locations if loc.state == spec.target}
+    friends = {spec.target, *a.members}
+    if spec.outcome == "emergent" and not any(
+            set(c.locations) & in_target and set(c.parties) - friends for c in s.world.conflicts):
+        out.append(((*where, "outcome"), f"outcome 'emergent' needs a conflict in world.conflicts "
+                    f"fought in {spec.target} by a party that is neither {spec.target} nor a member "
+                    f"of {a.id}: the force must have someone to face"))
+    return out
 
 
 def _population_classes(s: Scenario, locations: set[str], unknown: Any

@@ -158,6 +158,27 @@ class InterventionSpec(Strict):
                                     "target's locations (nearest by road; at most 1,000,000).", ge=0,
                                     le=1_000_000)
     mandate: MandateSpec | None = None
+    outcome: Literal["drawn", "emergent"] = param(
+        "drawn", "choice", "drawn: success is drawn once with success_probability. emergent: the "
+        "outcome is a result: each day the force (members' contributions) weakens the target's "
+        "opposing conflict parties and stabilises in proportion to its share of the fighting "
+        "strength; collateral damage erodes legitimacy, and grievance feeds backlash; the "
+        "operation succeeds if the force outweighs the opposing parties when it ends.")
+    contribution: dict[StateId, Annotated[float, Field(ge=0, le=MAX_WEIGHT)]] = param(
+        {}, "force units", "emergent: each member's force when it supports the operation (members "
+        "not listed: 1; 0 to 10^6).")
+    suppression: Probability = param(0.02, "1/day", "Share of the opposing parties' strength the "
+                                     "operation removes a day, times the force's share of the "
+                                     "fighting strength (emergent; drawn: when successful).")
+    legitimacy: Probability = param(0.8, "0..1", "emergent: the operation's legitimacy in the eyes "
+                                    "of the local population when it starts (Epstein's default).")
+    legitimacy_loss: Probability = param(0.005, "1/day", "emergent: legitimacy falls by "
+                                         "legitimacy_loss x (collateral - 1) each day of operations.")
+    backlash: Probability = param(0.0, "intensity/day", "emergent: intensity in an operation area "
+                                  "rises by backlash x the share of its people in active revolt "
+                                  "a day (Epstein's rule, see docs/model.md).")
+    backlash_threshold: Probability = param(0.1, "grievance", "emergent: people revolt when "
+                                            "grievance minus net risk exceeds this (Epstein's T).")
 
     @model_validator(mode="after")
     def _has_trigger(self) -> InterventionSpec:
@@ -424,6 +445,17 @@ class ConflictSpec(Strict):
     id: ConflictId = param(..., "id", "Conflict id.")
     parties: list[str] = param(..., "ids", "The parties: states or armed groups.", min_length=2)
     locations: list[LocationId] = param(..., "locations", "Where it is fought.", min_length=1)
+    strengths: dict[str, Annotated[float, Field(ge=0, le=MAX_WEIGHT)]] = param(
+        {}, "relative strength", "Each party's strength at the start (parties not listed: 1); "
+        "it feeds escalation and opposes an emergent intervention (parameters.conflict; 0 to 10^6).")
+
+    @model_validator(mode="after")
+    def _strengths_of_parties(self) -> ConflictSpec:
+        for party in self.strengths:
+            if party not in self.parties:
+                raise ValueError(f"'strengths' names {party!r}, which is not one of the parties "
+                                 f"{self.parties}")
+        return self
 
 
 class NegotiationSpec(Strict):

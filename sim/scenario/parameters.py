@@ -131,13 +131,40 @@ class ReturnParameters(Strict):
 
 
 class ConflictParameters(Strict):
-    """Endogenous conflict onsets (states with a conflict_risk)."""
+    """Endogenous conflict: onsets (states with a conflict_risk), spread, escalation and decay,
+    and the strength of the parties of named conflicts."""
 
     onset_locations: int = param(2, "locations", "Locations where a new conflict breaks out (at "
                                  "most 1,000,000).", ge=1, le=1_000_000)
     onset_intensity: float = param(0.8, "intensity", "Intensity of a new conflict.", gt=0, le=1)
     onset_duration: int = param(90, "days", "A conflict that broke out by itself ends after this many "
                                 "days (unless already stopped; at most 36,500).", ge=1, le=MAX_DAYS)
+    # Conflict dynamics (sim/decisions/conflict_dynamics.py); all 0, the default, is off.
+    spread_rate: float = param(0.0, "1/day", "Fighting seeps along roads: a location's intensity "
+                               "rises by spread_rate x (its road neighbours' mean intensity - its "
+                               "own, when higher) a day; camps and places under a holding "
+                               "ceasefire do not take it up.", ge=0, le=1)
+    escalation: float = param(0.0, "1/day", "Armed presence escalates fighting: at a named "
+                              "conflict's locations in conflict, intensity rises by escalation x "
+                              "presence x (1 - intensity) a day, presence being the strength of the "
+                              "conflict's weakest party (fighting needs two sides).", ge=0, le=1)
+    decay: float = param(0.0, "1/day", "Fighting burns out: every location's intensity falls by "
+                         "decay x intensity a day.", ge=0, le=1)
+    peace_below: float = param(0.05, "intensity", "While spread_rate, escalation or decay is on, "
+                               "spill-over into a place at peace builds up as tension (decaying "
+                               "like intensity) until it reaches this, when fighting starts there "
+                               "at that intensity; fighting that falls below it stops (intensity "
+                               "0).", ge=0, le=1)
+    entrenchment: float = param(0.0, "1/day", "Each day its conflict is fought (mean intensity at "
+                                "the conflict's locations above 0) a party's strength grows by "
+                                "this share: a later intervention faces a stronger party. "
+                                "Strength is capped at 10^6.", ge=0, le=1)
+    attrition: float = param(0.0, "1/day", "Fighting erodes the parties: strength falls by "
+                             "attrition x the mean intensity at the conflict's locations a day.",
+                             ge=0, le=1)
+    exchange_strength: float = param(0.0, "fraction", "Released prisoners rejoin their side: each "
+                                     "prisoner exchange raises both parties' strength by this share "
+                                     "(at most 10^6).", ge=0, le=MAX_WEIGHT)
 
 
 class Parameters(Strict):

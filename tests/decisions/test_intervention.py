@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from sim.decisions.deliberation import Deliberation
+from sim.decisions.intervention import revolt_share
+from sim.scenario.errors import ScenarioError
 from tests.conftest import decisions, mechanism
 
 RULE = "world.alliances.0.decision_rule"
@@ -75,3 +77,67 @@ def test_every_decision_is_logged_with_its_actor(rule: str) -> None:
     model = mechanism("intervention", f"{RULE}={rule}", seed=2, days=120)
     rows = decisions(model, "intervention_decided")
     assert rows and rows[0]["actor"] == "ALL" and rows[0]["detail"]["rule"] == rule
+
+
+# -- emergent outcome -------------------------------------------------------------------------
+
+
+def outcome(*overrides: str, seed: int) -> tuple[dict, int]:
+    """The emergent operation's outcome and the Orians who fled over the run."""
+    model = mechanism("conflict-dynamics", *overrides, seed=seed)
+    [detail] = [d["detail"] for d in decisions(model, "intervention_outcome")]
+    return detail, int(model.recorder.tables()["summary"].set_index("state").at["ORI", "total_fled"])
+
+
+def test_hesitation_faces_a_stronger_party_and_displaces_more() -> None:
+    """Acting at once (every member willing) against the scenario's hesitant unanimity: the
+    Northern Front entrenches meanwhile, so the later operation meets it stronger."""
+    prompt = [outcome("world.alliances.0.default_willingness=1", seed=s) for s in range(6)]
+    late = [outcome(seed=s) for s in range(6)]
+    for (now, _), (later, _) in zip(prompt, late, strict=True):
+        assert later["opposing_strength_at_start"] > now["opposing_strength_at_start"]
+    gain = np.mean([f for _, f in late]) / np.mean([f for _, f in prompt])
+    assert 1.02 < gain < 1.3, gain
+
+
+def test_collateral_damage_erodes_legitimacy_and_feeds_revolt() -> None:
+    kept = [outcome(f"{SPEC}.legitimacy_loss=0", seed=s) for s in range(5)]
+    eroded = [outcome(f"{SPEC}.legitimacy_loss=0.02", seed=s) for s in range(5)]
+    for (k, _), (e, _) in zip(kept, eroded, strict=True):
+        operating_days = 61  # from the first day of operations to the last, both included
+        assert k["legitimacy"] == 0.8 and e["legitimacy"] == pytest.approx(0.8 - 0.02 * 0.5 * operating_days)
+        assert e["in_revolt"] > 2 * k["in_revolt"]
+    gain = np.mean([f for _, f in eroded]) / np.mean([f for _, f in kept])
+    assert 1.02 < gain < 1.5, gain
+
+
+def test_the_force_is_what_supporting_members_contribute() -> None:
+    model = mechanism("conflict-dynamics", seed=0)
+    [detail] = [d["detail"] for d in decisions(model, "intervention_outcome")]
+    assert detail["force"] == 0.5 + 1.0 + 0.75 + 0.5 + 0.25  # unanimity: every member supports
+    assert detail["success"] == (detail["opposing_strength"] < detail["force"])
+    stronger = mechanism("conflict-dynamics", f"{SPEC}.contribution={{MEM: 20}}", seed=0)
+    [detail] = [d["detail"] for d in decisions(stronger, "intervention_outcome")]
+    assert detail["force"] == 24.0 and detail["success"] and not decisions(stronger, "intervention_failed")
+
+
+@pytest.mark.parametrize(("legitimacy", "arrest", "threshold"), [(0.8, 0.5, 0.1), (0.3, 0.2, 0.1),
+                                                                  (0.5, 0.0, 0.1), (0.2, 0.9, 0.05)])
+def test_revolt_share_follows_epsteins_rule(legitimacy: float, arrest: float, threshold: float) -> None:
+    rng = np.random.default_rng(0)
+    hardship, risk_aversion = rng.random(1_000_000), rng.random(1_000_000)
+    simulated = np.mean(hardship * (1 - legitimacy) - risk_aversion * arrest > threshold)
+    assert revolt_share(legitimacy, arrest, threshold) == pytest.approx(simulated, abs=2e-3)
+    assert revolt_share(1.0, arrest, threshold) == 0.0
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    (f"{SPEC}.contribution={{THR: 2}}", "'THR' is not a member of ALL"),
+    ("world.conflicts=[]", "outcome 'emergent' needs a conflict in world.conflicts fought in ORI"),
+    (f"{SPEC}.outcome=random", "expected one of 'drawn' or 'emergent'"),
+    (f"{SPEC}.legitimacy=1.5", "less than or equal to 1"),
+])
+def test_bad_emergent_values_are_located_errors(override: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        mechanism("conflict-dynamics", override, days=1)
+    assert message in str(info.value) and "world.alliances[0].intervention" in str(info.value)

@@ -60,6 +60,23 @@ def test_economic_moves_count_free_movement_into_a_state() -> None:
     assert value("economic_moves_into[ORI]", model, outcome) == 0
 
 
+def test_conflict_metrics_count_spread_and_failed_operations() -> None:
+    spec = sim.load_scenario(ROOT / "scenarios" / "mechanisms" / "conflict-dynamics.yaml",
+                             ["world.alliances.0.intervention.duration_days=5"])
+    model = sim.DisplacementModel(spec)
+    while model.running:
+        model.step()
+    outcome = Outcome(model.recorder.tables(), spec.start_date, spec.days)
+    events = outcome.tables["events"]
+    spread = int((events["type"] == "conflict_spread").sum())
+    failed = int((events["type"] == "intervention_failed").sum())
+    assert value("conflict_spread", model, outcome) == spread > 0
+    assert value("intervention_failed[ALL]", model, outcome) == failed == 1  # too short to prevail
+    assert value("intervention_failed[ALL]", model, Outcome(
+        {**outcome.tables, "events": events[events["type"] != "intervention_failed"]},
+        outcome.start_date, outcome.days)) == 0
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("peak_refugee_hosted[XBM]", "did you mean 'peak_refugees_hosted'"),
     ("peak_refugees_hosted[XBN]", "unknown state 'XBN' (did you mean 'XBM'?)"),

@@ -108,7 +108,8 @@ def summary_html(model: DashboardModel) -> str:
                               numeric=range(len(columns))))
     parts.append(markup.line("Entry policies", entry_policies(model)))
     if rows := decision_rows(model):
-        parts.append(markup.line("Decisions", "alliances, states and negotiation tracks today"))
+        parts.append(markup.line("Decisions",
+                                 "alliances, states, negotiation tracks and conflict parties today"))
         parts.append(markup.table(["Who", "What", "Status"], rows))
     parts.append(markup.line("Levers in effect", " · ".join(
         f"{lever.name} {lever.current(model.spec)}" + (" (set)" if lever.name in model.overridden else "")

@@ -90,8 +90,8 @@ def _detail_text(value: Any) -> str:
 
 def decision_rows(model: DisplacementModel) -> list[tuple[str, str, str]]:
     """(who, what, status today) for every instrument of every alliance, every state that
-    decides its own border or delivers resettlement, and every negotiation track; each
-    mechanism describes itself."""
+    decides its own border or delivers resettlement, every negotiation track and every conflict
+    party; each mechanism describes itself."""
     rows = []
     for alliance in model.alliances:
         rows += [(alliance.code, *instrument.describe()) for instrument in alliance.instruments]
@@ -104,6 +104,7 @@ def decision_rows(model: DisplacementModel) -> list[tuple[str, str, str]]:
         rows += [(state.code, what, status) for what, status in state.decisions.describe()]
         rows += [(state.code, what, status) for what, status in state.after_arrival.describe()]
     rows += [(track.actor, *track.describe()) for track in model.negotiations]
+    rows += [(party.code, *party.describe()) for party in model.parties]
     return rows
 
 

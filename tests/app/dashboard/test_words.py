@@ -46,3 +46,14 @@ def test_a_hosts_after_arrival_policies_are_in_the_decisions_table() -> None:
     assert re.fullmatch(r"[\d,]+ integrated so far \(1\.00% a day\)", rows[("FRN", "integration")])
     assert rows[("FRN", "deportation")].endswith("rejected asylum seekers sent home so far")
     assert ("NBR", "integration") not in rows  # a state without such a policy shows none
+
+
+def test_conflict_parties_and_an_emergent_operation_are_in_the_decisions_table() -> None:
+    model = mechanism("conflict-dynamics", seed=0, days=60)
+    rows = {(who, what): status for who, what, status in decision_rows(model)}
+    assert re.fullmatch(r"strength [\d.]+ \(mean intensity [\d.]+ where it is fought\)",
+                        rows[("NORTHERN_FRONT", "armed group in oria-war")])
+    assert ("ORI", "government in oria-war") in rows
+    operation = rows[("ALL", "intervention in ORI (unanimity)")]
+    assert re.search(r"force 3 against strength [\d.]+ of NORTHERN_FRONT; legitimacy 0\.\d\d; "
+                     r"[\d,]+ in revolt; (not )?prevailing\)$", operation)
