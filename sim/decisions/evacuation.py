@@ -41,6 +41,7 @@ class Evacuation(Instrument[EvacuationSpec]):
                 flown[member] = n
         if flown:
             self.flown += sum(flown.values())
+            ctx.world.relieved[self.host] += sum(flown.values())
             self.log("evacuation", s.from_, {"to": flown, "people": sum(flown.values())})
 
     def describe(self) -> tuple[str, str]:
