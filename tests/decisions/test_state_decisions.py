@@ -129,3 +129,11 @@ def test_pressure_weighs_more_the_longer_it_lasts() -> None:
 
     # the strain at the last review, weeks after the pressure began: higher when time counts
     assert np.mean(last_strain(f"{FRN_POLICY}.fatigue_days=30")) > np.mean(last_strain()) + 0.2
+
+
+def test_a_state_says_where_its_policies_stand() -> None:
+    model = mechanism("policy-response", seed=0, days=60)
+    rows = dict(model.states[2].decisions.describe())
+    assert rows["policies under pressure"].startswith("strain 0.")
+    assert "under pressure since day" in rows["policies under pressure"]
+    assert "withheld" in rows["resettlement from FRN"]
