@@ -37,6 +37,12 @@ class Population:
         sel = (self.world.state_of[p.loc] == state) & np.isin(p.status, statuses)
         return int(p.count[sel].sum())
 
+    def hosted_per_resident(self, state: int) -> float:
+        """Refugees and people relocated or resettled to a state, staying there now, per resident:
+        the domestic pressure states respond to."""
+        people = self.hosted(state, (Status.REFUGEE, Status.RELOCATED, Status.RESETTLED))
+        return people / max(self.world.state_population[state], 1)
+
     def displaced_from(self, state: int) -> int:
         """A state's people displaced at the end of yesterday (IDPs and refugees, anywhere)."""
         return int(self.cube[state, :, Status.IDP].sum() + self.cube[state, :, Status.REFUGEE].sum())

@@ -70,6 +70,11 @@ class World:
         self.attraction = np.ones(self.n)  # route-choice score multiplier of protected areas
         self.integration_support = np.zeros(len(self.state_ids))  # [state] added integration rate
         n_states = len(self.state_ids)
+        self.relieved = np.zeros(n_states, dtype=np.int64)  # [state] relocated/evacuated out by allies
+        self.ties = np.zeros((n_states, n_states))  # [state, other] interest in the other, 0..1
+        for s in w.states:
+            for other, tie in s.policy.ties.items():
+                self.ties[self.state_index[s.id], self.state_index[other]] = tie
         self.recognition = np.ones((n_states, n_states))  # [host, origin] asylum recognition rate
         self.allied = np.zeros((n_states, n_states), dtype=bool)  # share an alliance with affinity
         for s in w.states:

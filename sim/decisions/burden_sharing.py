@@ -75,6 +75,7 @@ class BurdenSharing(Instrument[BurdenSharingSpec]):
                     moved[w.state_ids[r]] = n
                     self.relocated_to[members == r] += n
             if moved:
+                w.relieved[f] += sum(moved.values())
                 self.log("relocation", w.state_ids[f],
                          {"to": moved, "quota": int(quota), "delivered": sum(moved.values())})
 

@@ -4,7 +4,8 @@ Each day, every member not yet in favour comes to support the action with its ow
 willingness (a daily probability); support, once given, holds. The decision is taken on the
 first day the supporters reach the rule's share: all members (unanimity), more than half
 (majority) or a qualified share. The delay therefore emerges from the rule: waiting for the
-least willing member takes longer than waiting for most of them.
+least willing member takes longer than waiting for most of them. A member's willingness may
+change from day to day (sim/decisions/intervention.py: ties to the target, costs borne).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ class Deliberation:
         self.started = started
         self.support = np.zeros(len(willingness), dtype=bool)
 
-    def deliberate(self, rng: np.random.Generator) -> bool:
-        """One day of deliberation; True once the decision is taken."""
+    def deliberate(self, rng: np.random.Generator, willingness: np.ndarray | None = None) -> bool:
+        """One day of deliberation, with today's ``willingness`` if it has changed; True once the
+        decision is taken."""
+        if willingness is not None:
+            self.willingness = willingness
         self.support |= rng.random(len(self.willingness)) < self.willingness
         return self.decided
 

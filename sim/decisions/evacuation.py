@@ -40,6 +40,7 @@ class Evacuation(Instrument[EvacuationSpec]):
         flown = {member: n for member, n in zip(s.offers, moved, strict=True) if n}
         if flown:
             self.flown += sum(flown.values())
+            ctx.world.relieved[self.host] += sum(flown.values())
             self.log("evacuation", s.from_, {"to": flown, "people": sum(flown.values())})
 
     def describe(self) -> tuple[str, str]:

@@ -4,7 +4,9 @@ Claim (001_1ef7c932b405eb7f.txt, "The Role of Military Alliances in Humanitarian
 "Challenges Faced During Interventions", "Case Studies of Failed Humanitarian Interventions"):
 alliances can stop atrocities and let people return (Kosovo 1999), but consensus rules delay
 action (Rwanda 1994), operations cause collateral damage, and a withdrawal without a
-settlement can leave a relapse and fragmentation (Libya 2011). "Challenges Faced During
+settlement can leave a relapse and fragmentation (Libya 2011); members act selectively, by
+their interests in the target and the costs they already bear ("The Ethical Implications of
+Military Alliances"). "Challenges Faced During
 Interventions": countries under intervention may view foreign forces as occupiers, which can
 escalate tensions rather than alleviate them; insurgent activity hinders the operation.
 
@@ -49,6 +51,17 @@ class Intervention(Instrument[InterventionSpec]):
         self.legitimacy = spec.legitimacy
         self.revolt = ctx.streams.stream(f"alliance:{bloc.code}:intervention:backlash")
         self.in_revolt = 0
+        self.ties = ctx.world.ties[bloc.members, self.target]  # each member's interest in the target
+
+    def willingness(self) -> np.ndarray:
+        """Members' willingness today: raised by their ties to the target, lowered by the costs
+        they already bear (the refugees they host per resident)."""
+        s, bloc = self.spec, self.bloc
+        if not s.interest_weight and not s.cost_aversion:
+            return bloc.willingness
+        hosted = np.array([self.ctx.population.hosted_per_resident(int(m)) for m in bloc.members])
+        return np.minimum(1.0, bloc.willingness * (1.0 + s.interest_weight * self.ties)
+                          / (1.0 + s.cost_aversion * hosted))
 
     def displaced(self) -> int:
         return self.ctx.population.displaced_from(self.target)
@@ -83,7 +96,7 @@ class Intervention(Instrument[InterventionSpec]):
             self._trigger(day)
         if self.phase == "deliberating":
             authorised = self.mandate is None or self.mandate.step(day)
-            if self.deliberation.deliberate(self.ctx.rng) and authorised:
+            if self.deliberation.deliberate(self.ctx.rng, self.willingness()) and authorised:
                 self._decide(day, reason=self.bloc.decision_rule)
         if self.phase == "deploying" and day >= self.start_day:
             self._start(day)
@@ -109,6 +122,10 @@ class Intervention(Instrument[InterventionSpec]):
                   "deliberation_days": day - started, "operations_from": self.start_day}
         if self.mandate is not None:
             detail |= self.mandate.paths()  # how it was authorised
+        if self.spec.interest_weight or self.spec.cost_aversion:  # members' willingness that day
+            ids = self.ctx.world.state_ids
+            detail["willingness"] = {ids[m]: round(float(w), 4)
+                                     for m, w in zip(self.bloc.members, self.willingness(), strict=True)}
         self.log("intervention_decided", self.spec.target, detail)
 
     def _start(self, day: int) -> None:
@@ -220,7 +237,12 @@ class Intervention(Instrument[InterventionSpec]):
             return "not triggered: " + " or ".join(waits)
         if phase == "deliberating" and self.deliberation is not None:
             yes, members = self.deliberation.votes()
-            return f"deliberating since day {self.deliberation.started}: {yes} of {members} members in favour"
+            text = f"deliberating since day {self.deliberation.started}: {yes} of {members} members in favour"
+            if s.interest_weight or s.cost_aversion:
+                ids = self.ctx.world.state_ids
+                today = zip(self.bloc.members, self.willingness(), strict=True)
+                text += " (willingness today: " + ", ".join(f"{ids[m]} {w:.3f}" for m, w in today) + ")"
+            return text
         if phase == "deploying":
             return f"decided; operations from day {self.start_day}"
         if phase == "operating":

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from sim.scenario import Scenario
@@ -277,6 +279,30 @@ def _intervention_failed(o: Outcome, alliance: str) -> float:
     "(conflict dynamics).")
 def _conflict_spread(o: Outcome, _: str) -> float:
     return float((o.tables["events"]["type"] == "conflict_spread").sum())
+
+
+def _details(o: Outcome, kind: str, actor: str) -> list[tuple[int, dict]]:
+    """(day, detail) of each event of this type by this actor, in order."""
+    events = o.tables["events"]
+    sel = events.loc[(events["type"] == kind) & (events["actor"] == actor)]
+    return [(int(d), json.loads(x)) for d, x in zip(sel["day"], sel["detail"], strict=True)]
+
+
+@_m("unfulfilled_pledges", "state", "people", "Resettlement places STATE pledged but withheld under "
+    "domestic pressure over the run (events pledge_shortfall).")
+def _unfulfilled(o: Outcome, state: str) -> float:
+    return float(sum(d["people"] for _, d in _details(o, "pledge_shortfall", state)))
+
+
+@_m("recognition_factor_mean", "state", "fraction", "STATE's asylum recognition as a share of its "
+    "own rates, averaged over the days of the run (1: never cut under pressure; events "
+    "policy_adjustment).")
+def _recognition_mean(o: Outcome, state: str) -> float:
+    factor = pd.Series(np.nan, index=range(o.days))
+    factor.iloc[0] = 1.0
+    for day, detail in _details(o, "policy_adjustment", state):
+        factor.iloc[day] = detail["recognition"]
+    return float(factor.ffill().mean())
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,8 @@ def _decision_references(s: Scenario, states: set[str], locations: set[str], unk
                 unknown("location", pledge.reception, locations, (*where, "reception"))
             if st.id not in has_location:
                 out.append((where, f"state {st.id!r} needs a location to receive resettled people"))
+        for other in st.policy.ties:
+            unknown("state", other, states, ("world", "states", i, "policy", "ties", other))
     alliance_ids = {a.id for a in s.world.alliances}
     out += _duplicates([a.id for a in s.world.alliances], ("world", "alliances"), "alliance")
     out += _duplicates([c.id for c in s.world.conflicts], ("world", "conflicts"), "conflict")

@@ -81,6 +81,38 @@ class StatePolicy(Strict):
                                           "it does not recognise (the share 1 - recognition rate "
                                           "for their origin) is sent home, if a road leads there "
                                           "(flows of kind deportation).")
+    recognition_cut: Probability = param(0.0, "fraction", "Share by which its asylum recognition rates "
+                                         "fall at full strain (strain: 0 at the tolerance, 1 at "
+                                         "close_factor x tolerance; needs tolerance): rate x (1 - "
+                                         "recognition_cut x strain).")
+    acceptance_cut: Probability = param(0.0, "fraction", "Share by which the relocated people it "
+                                        "accepts fall at full strain (needs tolerance): "
+                                        "relocation_fulfilment x (1 - acceptance_cut x strain).")
+    pledge_cut: Probability = param(0.0, "fraction", "Share by which its resettlement deliveries fall "
+                                    "at full strain (needs tolerance); the places withheld are "
+                                    "forfeited (event pledge_shortfall).")
+    fatigue_days: int | None = param(None, "days", "Time under pressure: its pressure counts x (1 + "
+                                     "days since it first reached tolerance / fatigue_days), for the "
+                                     "border too (default: time does not matter; needs tolerance; at "
+                                     "most 36,500).", ge=1, le=MAX_DAYS)
+    solidarity_relief: float = param(0.0, "factor", "Allies' relief raises its tolerance: + "
+                                     "solidarity_relief x (people allies relocated or evacuated out "
+                                     "of it / (those + refugees it hosts)) in the tolerance factor "
+                                     "(needs tolerance; at most 10^6).", ge=0, le=MAX_WEIGHT)
+    ties: dict[StateId, Probability] = param({}, "0..1", "Its interest in other states (trade, "
+                                             "history, diaspora, security): 0 none, 1 vital; as an "
+                                             "alliance member it comes round sooner to act for a "
+                                             "state it has ties to (intervention.interest_weight).")
+
+    @model_validator(mode="after")
+    def _adaptation_needs_tolerance(self) -> StatePolicy:
+        if self.tolerance is None:
+            named = [f for f in ("recognition_cut", "acceptance_cut", "pledge_cut", "solidarity_relief")
+                     if getattr(self, f) > 0] + (["fatigue_days"] if self.fatigue_days else [])
+            if named:
+                raise ValueError(f"{', '.join(named)}: a response to pressure needs a 'tolerance' "
+                                 "(refugees per resident) to measure the pressure against")
+        return self
 
 
 class MandateSpec(Strict):
@@ -179,6 +211,13 @@ class InterventionSpec(Strict):
                                   "a day (Epstein's rule, see docs/model.md).")
     backlash_threshold: Probability = param(0.1, "grievance", "emergent: people revolt when "
                                             "grievance minus net risk exceeds this (Epstein's T).")
+    interest_weight: float = param(0.0, "factor", "Selective intervention: each member's willingness "
+                                   "x (1 + interest_weight x its tie to the target, "
+                                   "world.states[].policy.ties); at most 10^6.", ge=0, le=MAX_WEIGHT)
+    cost_aversion: float = param(0.0, "per (person hosted per resident)", "Costs borne: each member's "
+                                 "willingness / (1 + cost_aversion x the people it hosts per "
+                                 "resident: refugees, relocated, resettled), today; at most 10^6.",
+                                 ge=0, le=MAX_WEIGHT)
 
     @model_validator(mode="after")
     def _has_trigger(self) -> InterventionSpec:

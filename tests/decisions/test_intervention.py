@@ -14,18 +14,19 @@ RULE = "world.alliances.0.decision_rule"
 SPEC = "world.alliances.0.intervention"
 
 
-def deliberation_days(rule: str, seeds: range) -> list[int]:
+def deliberation_days(*overrides: str, seeds: range = range(5)) -> list[int]:
+    """Days of deliberation in each seed's run (100 if undecided within 100 days)."""
     out = []
     for seed in seeds:
-        decided = decisions(mechanism("intervention", f"{RULE}={rule}", seed=seed, days=100),
+        decided = decisions(mechanism("intervention", *overrides, seed=seed, days=100),
                             "intervention_decided")
         out.append(decided[0]["detail"]["deliberation_days"] if decided else 100)
     return out
 
 
 def test_unanimity_deliberates_longer_than_majority() -> None:
-    unanimity = deliberation_days("unanimity", range(10))
-    majority = deliberation_days("majority", range(10))
+    unanimity = deliberation_days(f"{RULE}=unanimity", seeds=range(10))
+    majority = deliberation_days(f"{RULE}=majority", seeds=range(10))
     assert np.mean(unanimity) > 2 * np.mean(majority)
     assert np.mean(unanimity) - np.mean(majority) > 8  # days
 
@@ -141,3 +142,29 @@ def test_bad_emergent_values_are_located_errors(override: str, message: str) -> 
     with pytest.raises(ScenarioError) as info:
         mechanism("conflict-dynamics", override, days=1)
     assert message in str(info.value) and "world.alliances[0].intervention" in str(info.value)
+
+
+TIES = [f"world.states.{i}.policy.ties={{ORI: 1.0}}" for i in (1, 3, 4, 5, 6)]  # all five members
+
+
+def test_members_with_ties_to_the_target_come_round_sooner() -> None:
+    plain = deliberation_days(*TIES)  # ties without weight change nothing
+    assert plain == deliberation_days()
+    tied = deliberation_days(*TIES, f"{SPEC}.interest_weight=3")
+    assert np.mean(tied) < 0.5 * np.mean(plain) and np.mean(plain) - np.mean(tied) > 8
+
+
+def test_members_bearing_costs_come_round_later() -> None:
+    model = mechanism("intervention", f"{SPEC}.cost_aversion=1000", seed=0, days=100)
+    decided = decisions(model, "intervention_decided")
+    willing = decided[0]["detail"]["willingness"] if decided else {}
+    assert not decided or willing["FRN"] < 0.5 * willing["MEM"] <= 0.04  # the host of Orians is reluctant
+    costly = deliberation_days(f"{SPEC}.cost_aversion=1000")
+    assert np.mean(costly) > np.mean(deliberation_days()) + 10
+
+
+def test_todays_willingness_replaces_yesterdays() -> None:
+    d = Deliberation(np.array([0.0, 0.0]), required_share=1.0, started=0)
+    rng = np.random.default_rng(0)
+    assert not d.deliberate(rng)
+    assert d.deliberate(rng, np.array([1.0, 1.0])) and d.votes() == (2, 2)

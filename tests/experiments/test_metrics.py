@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import sim
@@ -97,3 +98,23 @@ def test_every_metric_is_documented() -> None:
     doc = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
     missing = [name for name in CATALOGUE if f"`{name}" not in doc]
     assert missing == []
+
+
+def test_policy_metrics_read_the_states_decisions() -> None:
+    spec = sim.load_scenario(ROOT / "scenarios" / "mechanisms" / "policy-response.yaml",
+                              ["days=80", "world.alliances.0.burden_sharing.daily_capacity=0"])
+    model = sim.DisplacementModel(spec)
+    while model.running:
+        model.step()
+    outcome = Outcome(model.recorder.tables(), spec.start_date, spec.days)
+    withheld = [e["detail"]["people"] for e in model.event_log if e["type"] == "pledge_shortfall"]
+    assert value("unfulfilled_pledges[NBR]", model, outcome) == sum(withheld) > 0
+    assert sum(withheld) == model.states[2].decisions.withheld[0]
+    assert value("unfulfilled_pledges[FRN]", model, outcome) == 0
+    daily = np.ones(spec.days)  # the recognition factor each day, from the logged adjustments
+    for e in model.event_log:
+        if e["type"] == "policy_adjustment" and e["actor"] == "FRN":
+            daily[e["day"]:] = e["detail"]["recognition"]
+    assert value("recognition_factor_mean[FRN]", model, outcome) == pytest.approx(daily.mean())
+    assert daily.min() < 1.0
+    assert value("recognition_factor_mean[MEM]", model, outcome) == 1.0  # its recognition never cut

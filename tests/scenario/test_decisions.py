@@ -33,3 +33,19 @@ def test_distribution_key_must_be_positive() -> None:
 def test_required_share(rule: str, share: float) -> None:
     assert AllianceSpec(id="A", members=["X"], decision_rule=rule).required_share() == share
     assert 0.5 < AllianceSpec(id="A", members=["X"], decision_rule="majority").required_share() < 0.51
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("world.states.1.policy.recognition_cut=0.5", "recognition_cut: a response to pressure needs a "
+     "'tolerance'"),
+    ("world.states.1.policy.fatigue_days=30", "fatigue_days: a response to pressure needs"),
+    ("world.states.1.policy.pledge_cut=1.5", "less than or equal to 1"),
+    ("world.states.1.policy.ties={ORX: 0.5}", "unknown state 'ORX' (did you mean 'ORI'?)"),
+    ("world.states.1.policy.ties={ORI: 2}", "less than or equal to 1"),
+    ("world.alliances.0.intervention.cost_aversion=-1", "greater than or equal to 0"),
+])
+def test_invalid_policy_response(override: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        mechanism("intervention", override, days=1)
+    assert message in str(info.value)
+    assert "world.states[1].policy" in str(info.value) or "world.alliances[0]" in str(info.value)
