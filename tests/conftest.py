@@ -12,7 +12,7 @@ import pytest
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
 from sim.scenario import Scenario, parse_scenario
-from sim.scenario.errors import SourceMap
+from sim.scenario.errors import ScenarioError, SourceMap
 
 
 def line_world(**overrides: Any) -> dict[str, Any]:
@@ -74,6 +74,14 @@ def mechanism(name: str, *overrides: str, seed: int = 0, days: int | None = None
     while model.running:
         model.step()
     return model
+
+
+def refusal(name: str, *overrides: str) -> str:
+    """The message of the error that loading scenarios/mechanisms/<name>.yaml with these
+    overrides must give."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(MECHANISMS / f"{name}.yaml", list(overrides))
+    return str(info.value)
 
 
 def decisions(model: DisplacementModel, kind: str) -> list[dict[str, Any]]:

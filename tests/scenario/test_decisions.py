@@ -6,7 +6,7 @@ import pytest
 
 from sim.scenario.decisions import AllianceSpec
 from sim.scenario.errors import ScenarioError
-from tests.conftest import mechanism
+from tests.conftest import mechanism, refusal
 
 
 @pytest.mark.parametrize(("override", "message"), [
@@ -16,10 +16,9 @@ from tests.conftest import mechanism
     ("world.alliances.0.burden_sharing.threshhold=0.1", "did you mean 'threshold'?"),
 ])
 def test_invalid_alliance(override: str, message: str) -> None:
-    with pytest.raises(ScenarioError) as info:
-        mechanism("burden-sharing", override, days=1)
-    assert message in str(info.value)
-    assert "burden-sharing.yaml" in str(info.value) or "--set" in str(info.value)
+    error = refusal("burden-sharing", override)
+    assert message in error
+    assert "burden-sharing.yaml" in error or "--set" in error
 
 
 def test_distribution_key_must_be_positive() -> None:
@@ -45,7 +44,6 @@ def test_required_share(rule: str, share: float) -> None:
     ("world.alliances.0.intervention.cost_aversion=-1", "greater than or equal to 0"),
 ])
 def test_invalid_policy_response(override: str, message: str) -> None:
-    with pytest.raises(ScenarioError) as info:
-        mechanism("intervention", override, days=1)
-    assert message in str(info.value)
-    assert "world.states[1].policy" in str(info.value) or "world.alliances[0]" in str(info.value)
+    error = refusal("intervention", override)
+    assert message in error
+    assert "world.states[1].policy" in error or "world.alliances[0]" in error
