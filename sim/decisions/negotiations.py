@@ -6,7 +6,8 @@ Strategies", "Diplomatic Leverage through Military Alliances", "Bilateral vs. Mu
 Approaches"; "Psychological Factors in Military Alliance Negotiations"): alliance backing adds
 leverage to prisoner-exchange talks but multilateral tracks move more slowly; successful
 exchanges build the trust that ceasefires need, and make the next exchange likelier; a history
-of cooperation speeds talks; an alliance's guarantee helps an agreement hold.
+of cooperation speeds talks; an alliance's guarantee helps an agreement hold, while violations
+(fighting at the conflict's places during the ceasefire) make it likelier to break.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class NegotiationTrack:
         self.over = False
         self.ceasefire_day: int | None = None  # while a ceasefire holds
         self.breakdowns = 0
+        self.violation_days = 0  # days of fighting during the current ceasefire
         self.actor = spec.backing or "+".join(conflict.parties)
 
     @property
@@ -57,13 +59,20 @@ class NegotiationTrack:
             self.ceasefire()
 
     def _hold_or_break(self, day: int) -> None:
-        """A ceasefire that may still break down: the hazard halves every hold_days it holds."""
+        """A ceasefire that may still break down: the hazard halves every hold_days it holds and
+        is raised by each day of fighting at the conflict's places since it began (violations)."""
         held = day - self.ceasefire_day
-        hazard = self.breakdown * 0.5 ** (held / self.spec.hold_days)
-        if hazard <= 0 or self.ctx.rng.random() >= hazard:
+        if (self.ctx.world.intensity[self.locations] > 0).any():
+            self.violation_days += 1
+            if self.violation_days == 1 or self.violation_days % self.spec.hold_days == 0:
+                self.ctx.decision("ceasefire_violation", self.actor, self.conflict.id,
+                                  {"held_days": held, "violation_days": self.violation_days})
+        hazard = (self.breakdown * 0.5 ** (held / self.spec.hold_days)
+                  * (1.0 + self.spec.violation_step * self.violation_days))
+        if hazard <= 0 or self.ctx.rng.random() >= min(hazard, 1.0):
             return
         self.ctx.world.intensity[self.locations] = self.spec.relapse_intensity
-        self.ceasefire_day, self.over = None, False
+        self.ceasefire_day, self.over, self.violation_days = None, False, 0
         self.ceasefire_hazard = self.spec.base_ceasefire  # the trust the exchanges built is lost
         self.breakdowns += 1
         self.ctx.decision("ceasefire_breakdown", self.actor, self.conflict.id,

@@ -537,6 +537,11 @@ class NegotiationSpec(Strict):
     guarantee: Probability = param(0.0, "fraction", "Share by which the backing alliance's "
                                    "guarantee of the agreement (multilateral only) lowers the "
                                    "breakdown hazard.")
+    violation_step: float = param(0.0, "factor per day", "Violations: each day of fighting at the "
+                                  "conflict's locations while a ceasefire holds (a scripted "
+                                  "attack, escalation from elsewhere) multiplies its breakdown "
+                                  "hazard by (1 + violation_step x the days of fighting so far); "
+                                  "at most 10^6.", ge=0, le=MAX_WEIGHT)
     relapse_intensity: Probability = param(0.5, "intensity", "Conflict intensity at the conflict's "
                                            "locations when a ceasefire breaks down (talks resume).")
 

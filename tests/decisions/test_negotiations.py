@@ -82,3 +82,17 @@ def test_a_broken_ceasefire_brings_the_fighting_back() -> None:
     assert broke["day"] == cease["day"] + 1 and broke["detail"]["intensity"] == 0.7
     w = model.world
     assert all(w.intensity[w.index[loc]] == 0.7 for loc in ("ori_north", "ori_east", "ori_capital"))
+
+
+def test_fighting_during_a_ceasefire_makes_it_likelier_to_break() -> None:
+    """A ceasefire from about day 22; attacks on the capital every ten days after it."""
+    attacks = "events=[" + ", ".join(
+        f"{{day: {d}, type: conflict, locations: [ori_capital], intensity: 0.3}}"
+        for d in range(0, 200, 10)) + "]"
+    violated = breakdowns(attacks, f"{TRACK}.hold_days=20", f"{TRACK}.breakdown=0.01",
+                          f"{TRACK}.violation_step=0.5")
+    respected = breakdowns(attacks, f"{TRACK}.hold_days=20", f"{TRACK}.breakdown=0.01")
+    assert respected <= 5 and respected + 6 <= violated <= 60, (respected, violated)
+    model = mechanism("negotiations", attacks, f"{TRACK}.exchange_probability=1",
+                      f"{TRACK}.ceasefire_step=1", f"{TRACK}.breakdown=0.01", seed=0, days=60)
+    assert decisions(model, "ceasefire_violation")[0]["detail"]["violation_days"] == 1
