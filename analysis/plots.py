@@ -22,6 +22,8 @@ BETWEEN_STATES = {"crossing": ("crossed the border (flight or onward journey)", 
                   "resettlement": ("resettled", "#8c564b"),
                   "evacuation": ("evacuated", "#e377c2"),
                   "economic": ("economic migration", "#7f7f7f"),
+                  "deportation": ("deported (expedited return)", "#bcbd22"),
+                  "interception": ("turned back by patrols", "#17becf"),
                   "death": ("died on the crossing", "#000000")}
 STATE_FLOW_KINDS = ("flight", *BETWEEN_STATES)
 
