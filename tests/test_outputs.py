@@ -78,8 +78,11 @@ SLOW_WRITER = textwrap.dedent("""
 
 
 def start_slow_run(target: Path) -> subprocess.Popen:
+    # Ctrl-C as a terminal delivers it, even when these tests run in the background (where
+    # SIGINT is ignored, and a child would inherit that)
     proc = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(TOY), str(target)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
