@@ -417,6 +417,17 @@ def test_a_picker_value_outside_the_list_is_refused(page: Page, dashboard_url: s
     expect(drawings(page)).to_have_count(3, timeout=STEP_TIMEOUT)
 
 
+def set_replicates(page: Page, n: int) -> None:
+    """Move the compare mode's replicates slider from its default (10) down to ``n``, one key
+    press at a time, and wait until the server has the value."""
+    replicates = page.get_by_role("slider", name="Replicates (paired seeds)")
+    replicates.focus()
+    for value in range(9, n - 1, -1):
+        replicates.press("ArrowLeft")
+        expect(replicates).to_have_attribute("aria-valuenow", str(value))
+    expect(page.get_by_text(f"Replicates (paired seeds): {n}")).to_be_visible()
+
+
 def test_compare_mode_runs_both_arms_in_the_background(page: Page, dashboard_url: str,
                                                        tmp_path: Path) -> None:
     """Four paired seeds of the intervention scenario, unanimity against majority: the page shows
@@ -427,12 +438,7 @@ def test_compare_mode_runs_both_arms_in_the_background(page: Page, dashboard_url
     pick(page, "Baseline", "mechanisms/intervention")
     pick(page, "Variant", "mechanisms/intervention")
     pick(page, "ALL intervention decision rule", "majority")
-    replicates = page.get_by_role("slider", name="Replicates (paired seeds)")
-    replicates.focus()
-    for value in range(9, 3, -1):
-        replicates.press("ArrowLeft")
-        expect(replicates).to_have_attribute("aria-valuenow", str(value))
-    expect(page.get_by_text("Replicates (paired seeds): 4")).to_be_visible()  # the server has it
+    set_replicates(page, 4)
     page.get_by_label("Extra metrics").fill("decision_day[ALL]")
     page.get_by_label("Extra metrics").press("Enter")
     page.get_by_role("button", name="Run comparison").click()
@@ -489,12 +495,7 @@ def test_kosovo_map_groups_far_states_and_a_higher_flee_rate_displaces_more(page
     flee_rate.focus()
     flee_rate.press("End")  # 0.05 -> 0.1
     expect(flee_rate).to_have_attribute("aria-valuenow", "0.1")
-    replicates = page.get_by_role("slider", name="Replicates (paired seeds)")
-    replicates.focus()
-    for value in range(9, 2, -1):
-        replicates.press("ArrowLeft")
-        expect(replicates).to_have_attribute("aria-valuenow", str(value))
-    expect(page.get_by_text("Replicates (paired seeds): 3")).to_be_visible()  # the server has it
+    set_replicates(page, 3)
     expect(page.get_by_text("Flee rate at full conflict (1/day): 0.1")).to_be_visible()
     page.get_by_role("button", name="Run comparison").click()
     differences = page.locator(".allysim-differences")
