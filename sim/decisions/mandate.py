@@ -68,7 +68,7 @@ class Mandate:
     def _vote(self, day: int) -> None:
         spec, vote = self.spec, self.vote
         has_votes = vote.deliberate(self.votes.on(day))
-        blockers = self.body[self.veto & ~vote.support]
+        blockers = self._blockers()
         if has_votes and not len(blockers):
             self.authority = "mandate"
             yes, members = vote.votes()
@@ -81,6 +81,10 @@ class Mandate:
                                "in_favour": vote.votes()[0], "body": len(self.body)})
         if self.authority is None and self.failing and spec.r2p_overrides_veto:
             self.authority = "r2p"
+
+    def _blockers(self) -> np.ndarray:
+        """The veto holders in the body not (yet) in favour."""
+        return self.body[self.veto & ~self.vote.support]
 
     def _check_protection(self) -> None:
         """Failure to protect, once established, sets consent aside (and the mandate, if the
@@ -114,7 +118,7 @@ class Mandate:
             authority = "acting without mandate under R2P"
         else:
             yes, members = self.vote.votes()
-            blockers = [self.ctx.world.state_ids[b] for b in self.body[self.veto & ~self.vote.support]]
+            blockers = [self.ctx.world.state_ids[b] for b in self._blockers()]
             authority = f"mandate: {yes} of {members} in the body in favour" + (
                 f", blocked by the veto of {', '.join(blockers)}" if self.vetoed and blockers else "")
         consent = {"given": f"{self.target_code} consents", "not asked": "consent not asked",

@@ -33,6 +33,7 @@ class StateDecisions:
         self.delivered = [0] * len(policy.resettlement)
         self.withheld = [0] * len(policy.resettlement)  # places forfeited under pressure
         w = ctx.world
+        self.reception = [reception_location(w, index, pledge.reception) for pledge in policy.resettlement]
         self.base_recognition = w.recognition[index].copy()
         self.base_fulfilment = float(w.state_fulfilment[index])
         self.strained_since: int | None = None  # review day its pressure first reached tolerance
@@ -58,9 +59,7 @@ class StateDecisions:
                           "fulfilment": self.factors["pledges"]})
             if give <= 0:
                 continue
-            w = self.ctx.world
-            to = reception_location(w, self.index, pledge.reception)
-            n = transfer(self.ctx, w.state_index[pledge.from_], to, give,
+            n = transfer(self.ctx, self.ctx.world.state_index[pledge.from_], self.reception[k], give,
                          FlowKind.RESETTLEMENT, Status.RESETTLED)
             self.delivered[k] += n
             if n:
