@@ -11,7 +11,7 @@ a time limit and a memory limit. Each outcome is one of:
 * ``unlocated``: a ScenarioError with a problem that names no file or no field path;
 * ``traceback``: any other exception, while loading or running (type, stage and one example);
 * ``hang``: no answer within the time limit (the child is killed, not waited for), while
-  loading or while running (large generated worlds get three times the limit);
+  loading or while running;
 * ``crash``: the child died without an answer (out of memory, a signal);
 * ``not_conserved``: a run whose daily totals differ;
 * ``leak``: an error message quoting a file outside the scenario's folder.
@@ -435,9 +435,6 @@ def m_big_world(rng: random.Random, b: Base) -> Mutant:
     return Mutant("big_world", b.name, dump(data), {})
 
 
-# Large valid worlds take a while by nature (ruamel alone reads their YAML at ~50 KB/s, and their
-# candidate journeys are many): they get this many times the time limit before counting as a hang.
-SLOW_KINDS = {"big_world": 3}
 WEIGHTS = {"big_world": 0.25}  # drawn a quarter as often as the other kinds (they are slow)
 
 MUTATIONS: dict[str, Callable[[random.Random, Base], Mutant]] = {
@@ -587,12 +584,11 @@ def run_all(mutants: list[Mutant], jobs: int, timeout: float, days: int, progres
                 pass
             elif not proc.is_alive() and not conn.poll():
                 result = {"outcome": "crash", "detail": f"exit code {proc.exitcode}"}
-            elif time.monotonic() - started > timeout * SLOW_KINDS.get(mutants[i].kind, 1):
+            elif time.monotonic() - started > timeout:
                 proc.kill()
                 where = stage.get(i, "load")
-                limit = timeout * SLOW_KINDS.get(mutants[i].kind, 1)
-                result = {"outcome": "hang", "type": f"{where}: over {limit:g} s",
-                          "detail": f"over {limit:g} s while {'running' if where == 'run' else 'loading'}"}
+                result = {"outcome": "hang", "type": f"{where}: over {timeout:g} s",
+                          "detail": f"over {timeout:g} s while {'running' if where == 'run' else 'loading'}"}
             if result is None:
                 continue
             proc.join(timeout=5)

@@ -350,6 +350,7 @@ def backtest(
     jobs: Annotated[int, typer.Option(min=1, help="Local worker processes (default 1, so that the "
                     "wall seconds reported are those of one uncontended run).")] = 1,
     scheduler: SchedulerOption = None,
+    set_: SetOption = None,
 ) -> None:
     """Backtest Flee-format conflicts against UNHCR camp registrations (ARD, rescaled ARD)."""
     import matplotlib
@@ -375,7 +376,7 @@ def backtest(
         try:
             with executor(jobs, scheduler) as pool:
                 result = run_backtest(folders, replicates=replicates, mode=mode, rules=rules,
-                                      pool=pool if jobs > 1 or scheduler else None,
+                                      overrides=set_ or [], pool=pool if jobs > 1 or scheduler else None,
                                       on_progress=on_progress)
         except ScenarioError as exc:
             raise _fail(str(exc)) from None

@@ -47,6 +47,9 @@ MAX_HOPS_PER_DAY = 8  # bound on same-day continuation rounds
 # Route choice draws every leaving row over its location's paths, padded to the widest row: at
 # most this many cells at once (a hub's width would otherwise pad every row of a large world).
 MAX_CHOICE_CELLS = 4_000_000
+# A row of fewer movers than its place has candidates draws one path per person, at places with
+# more candidates than this (hubs of generated or very dense worlds; no shipped world has one).
+PER_PERSON_WIDTH = 64
 # Lookup tables indexed by status code: DISPLACED[status_array] is a boolean mask.
 DISPLACED = status_mask(Status.IDP, Status.REFUGEE)
 AT_HOME = status_mask(Status.RESIDENT, Status.RETURNEE)
@@ -198,23 +201,42 @@ class Movement:
         out of its location.
 
         Returns (row, path, count) for every non-zero share, by row; rows with no open path draw
-        nothing.
+        nothing. A row of fewer movers than a wide place's candidates draws one path per person:
+        the same distribution, at a cost that grows with the people and not with the roads.
         """
         degree = self.choice.degree[loc]
-        width = int(degree.max()) if len(loc) else 0
+        one_by_one = (degree > PER_PERSON_WIDTH) & (n < degree)
+        if not one_by_one.any():
+            return self._draw_rows(np.arange(len(loc)), loc, state, n)
+        rows = [np.flatnonzero(~one_by_one), np.flatnonzero(one_by_one)]
+        parts = [self._draw_rows(rows[0], loc, state, n)]
+        people = np.cumsum(n[rows[1]])  # drawn in batches of at most MAX_CHOICE_CELLS people
+        for batch in np.split(rows[1], np.searchsorted(people, np.arange(1, people[-1] // MAX_CHOICE_CELLS + 1)
+                                                        * MAX_CHOICE_CELLS)):
+            row, path, count = self.choice.draw_each(state[batch], loc[batch], n[batch], self.rng)
+            parts.append((batch[row], path, count))
+        row, path, count = (np.concatenate(c) for c in zip(*parts, strict=True))
+        order = np.argsort(row, kind="stable")
+        return row[order], path[order], count[order]
+
+    def _draw_rows(self, rows: np.ndarray, loc: np.ndarray, state: np.ndarray,
+                   n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_choose`` for ``rows``, one multinomial draw per row."""
+        degree = self.choice.degree[loc[rows]]
+        width = int(degree.max()) if len(rows) else 0
         if width == 0:
             return NOTHING, NOTHING, NOTHING
-        if len(loc) * width <= MAX_CHOICE_CELLS:  # one draw over rows padded to the widest
-            return self._draw_paths(np.arange(len(loc)), loc, state, n, width)
+        if len(rows) * width <= MAX_CHOICE_CELLS:  # one draw over rows padded to the widest
+            return self._draw_paths(rows, loc, state, n, width)
         # Rows padded to a hub's width would take gigabytes: draw rows of similar width together.
         parts = []
         bucket = np.ceil(np.log2(np.maximum(degree, 1))).astype(np.int64)
         for b in np.unique(bucket):
-            rows = np.flatnonzero(bucket == b)
-            wide = int(degree[rows].max())
+            alike = rows[bucket == b]
+            wide = int(self.choice.degree[loc[alike]].max())
             step = max(1, MAX_CHOICE_CELLS // max(wide, 1))
-            parts += [self._draw_paths(rows[i:i + step], loc, state, n, wide)
-                      for i in range(0, len(rows), step) if wide > 0]
+            parts += [self._draw_paths(alike[i:i + step], loc, state, n, wide)
+                      for i in range(0, len(alike), step) if wide > 0]
         row, path, count = (np.concatenate(c) for c in zip(*parts, strict=True))
         order = np.argsort(row, kind="stable")
         return row[order], path[order], count[order]

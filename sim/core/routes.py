@@ -77,7 +77,12 @@ class GridStops:
 def grid_stops(paths: Paths, ticks_per_day: int, days: int) -> GridStops:
     """The stops of every leg for 0 .. arrival + ``ticks_per_day`` ticks of travel, by the same
     comparisons (with tolerance EPS) as travel on continuous time. Nobody travels more than the
-    run's ``days``, so a leg that takes longer is cut there: the grid stays as small as the run."""
+    run's ``days``, so a leg that takes longer is cut there: the grid stays as small as the run.
+
+    Before arrival a leg's cells are runs of one node each (it passes node k from the first tick
+    t with t / ticks_per_day + EPS >= its time to k, as ``Paths.last_passed`` compares), so they
+    are written with one ``np.repeat`` instead of compared cell by cell.
+    """
     n_paths = len(paths.end)
     hops = (paths.edges >= 0).sum(axis=1)
     total = paths.time[:, np.arange(n_paths), hops].ravel()  # [2P] days to the end of each leg
@@ -87,13 +92,25 @@ def grid_stops(paths: Paths, ticks_per_day: int, days: int) -> GridStops:
     arrive = np.minimum(arrive, days * ticks_per_day)
     size = arrive + ticks_per_day + 2  # one cell to spare past a day after arrival
     first = np.concatenate(([0], np.cumsum(size)[:-1]))
+    passed = np.minimum(_first_tick_past(paths.leg_times[:, 1:], ticks_per_day, days + 2), size[:, None])
+    bounds = np.concatenate((np.zeros((len(size), 1), dtype=np.int64), passed, size[:, None]), axis=1)
+    passing = np.repeat(np.tile(paths.nodes, (2, 1)).ravel(), np.diff(bounds, axis=1).ravel())
     leg = np.repeat(np.arange(len(size)), size)
     stop = (np.arange(len(leg)) - first[leg]) / ticks_per_day
-    path = leg % n_paths
     arrived = stop >= total[leg] - EPS
-    node = np.where(arrived, paths.end[path], paths.last_passed(path, paths.leg_times[leg], stop))
+    node = np.where(arrived, paths.end[leg % n_paths], passing)
     spare = (np.maximum(stop - total[leg], 0.0) * ticks_per_day + 1e-9).astype(np.int64)
     return GridStops(first=first, node=node, spare=np.where(arrived, spare, -1))
+
+
+def _first_tick_past(days_to: np.ndarray, ticks_per_day: int, horizon: float) -> np.ndarray:
+    """The first whole tick t with t / ticks_per_day + EPS >= ``days_to``, for times up to
+    ``horizon`` days; later (and infinite) times give horizon's tick or more."""
+    capped = np.minimum(days_to, horizon)
+    tick = np.maximum(np.ceil((capped - EPS) * ticks_per_day), 0).astype(np.int64)
+    tick -= (tick > 0) & ((tick - 1) / ticks_per_day + EPS >= capped)  # whatever the rounding
+    tick += tick / ticks_per_day + EPS < capped  # above
+    return tick
 
 
 def candidate_paths(world: World, awareness: int, walk_speed: float, start_on_foot: bool) -> Paths:
@@ -202,6 +219,32 @@ class RouteChoice:
             prob[new], path[new], has_path[new] = self._build(new // self.n, new % self.n, width)
             built[new] = True
         return prob.take(pair, axis=0), path.take(pair, axis=0), has_path[pair]
+
+    def draw_each(self, state: np.ndarray, loc: np.ndarray, n: np.ndarray,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One path per person for ``n`` movers from ``state`` at ``loc`` (by inverting each
+        place's cumulative path weights at a uniform draw): as a multinomial draw per row, at a
+        cost of the people drawn, not of the row's candidates. Returns (row, path, count) for
+        every non-zero share, by row; rows with no open path draw nothing."""
+        p = self.paths
+        pairs, row_pair = np.unique(state * self.n + loc, return_inverse=True)
+        pair_state, pair_loc = pairs // self.n, pairs % self.n
+        degree = self.degree[pair_loc]
+        pair_first = np.cumsum(degree) - degree  # each pair's first cell in the flat arrays below
+        pair_of = np.repeat(np.arange(len(pairs)), degree)
+        path = np.arange(len(pair_of)) - pair_first[pair_of] + p.ptr[pair_loc][pair_of]
+        w = self.weights[pair_state[pair_of], path]
+        total = np.bincount(pair_of, weights=w, minlength=len(pairs))
+        cum = np.cumsum(w / np.where(total > 0, total, 1.0)[pair_of])  # each pair's run ends 1 higher
+        base = np.concatenate(([0.0], cum))[pair_first]
+        last_open = np.full(len(pairs), -1)
+        np.maximum.at(last_open, pair_of, np.where(w > 0, np.arange(len(w)), -1))
+        row = np.repeat(np.arange(len(n)), np.where(total[row_pair] > 0, n, 0))  # one per person
+        pair = row_pair[row]
+        u = base[pair] + rng.random(len(row)) * (cum[pair_first + degree - 1] - base)[pair]
+        cell = np.minimum(np.searchsorted(cum, u, side="right"), last_open[pair])
+        key, count = np.unique(row * len(p.end) + path[cell], return_counts=True)
+        return key // len(p.end), key % len(p.end), count
 
     def _build(self, state: np.ndarray, loc: np.ndarray,
                width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

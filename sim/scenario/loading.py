@@ -51,9 +51,10 @@ and, if it accepts the keyword, ``allow_outside`` (may it read files outside the
 
 # -- limits -----------------------------------------------------------------------------------
 # A scenario file is small by design: big tables belong in CSV files. ruamel's round-trip reader
-# (which keeps the line numbers every message needs) reads YAML at some 40 to 100 KB/s, so 5 MiB
-# already costs it one to two minutes; larger files are refused before any parsing.
-MAX_YAML_BYTES = 5 * 1024 * 1024
+# (which keeps the line numbers every message needs) reads YAML at some 40 to 100 KB/s, so the
+# limit, nine times the largest shipped scenario (kosovo-1999, 28 KB), keeps reading it within a few
+# seconds; larger files are refused before any parsing.
+MAX_YAML_BYTES = 256 * 1024
 # A CSV file of 64 MiB is about a million rows, each a dict and then a validated model (a few GB
 # of memory at most); the largest Flee world is well under 1 MiB.
 MAX_CSV_BYTES = 64 * 1024 * 1024
@@ -311,6 +312,7 @@ def _apply_override(data: Any, item: str, source: SourceMap) -> list[Problem]:
         except (KeyError, IndexError, TypeError):
             if isinstance(node, dict) and isinstance(part, str):
                 child = node[part] = {}
+                source.rows[tuple(parts[: depth + 1])] = (origin, None)  # a field the --set made up
             else:
                 where = ".".join(map(str, parts[: depth + 1]))
                 return [Problem(origin, None, None, key, f"no such item {where!r} to set")]

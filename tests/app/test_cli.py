@@ -174,6 +174,20 @@ def test_an_interrupted_calibration_resumes_from_its_recorded_fits(tmp_path: Pat
     assert cv.at["ssudan_cut", "out_of_sample"] != 123.0 and not progress.exists()
 
 
+def test_backtest_set_overrides_a_rule_value_and_names_itself_when_wrong(tmp_path: Path) -> None:
+    def total_error(*extra: str) -> float:
+        out = tmp_path / f"bt{len(list(tmp_path.iterdir()))}"
+        result = runner.invoke(app, ["backtest", str(FIXTURE), "--mode", "conflict_driven", *extra,
+                                     "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return float(pd.read_csv(out / "backtest.csv").total_error.iloc[0])
+
+    assert total_error() != total_error("--set", "parameters.displacement.flee_rate=0.001")
+    bad = runner.invoke(app, ["backtest", str(FIXTURE), "--set", "parameters.displacment.flee_rate=0.1",
+                              "-o", str(tmp_path / "bad")])
+    assert bad.exit_code == 1 and "--set parameters.displacment.flee_rate=0.1" in bad.output
+
+
 def test_backtest_bad_folder_is_a_message(tmp_path: Path) -> None:
     (tmp_path / "broken" / "input_csv").mkdir(parents=True)
     result = runner.invoke(app, ["backtest", str(tmp_path / "broken"), "-o", str(tmp_path / "bt")])

@@ -201,3 +201,47 @@ def test_route_choice_in_small_batches_moves_and_conserves_people(monkeypatch: p
     model = run_model(line_world(), on_step=lambda m: totals.append(m.total_people()))
     assert totals == [10_000] * len(totals)
     assert camp_series(model)[-1] > 1_000
+
+
+def star_world(leaves: int) -> dict:
+    """A conflict hub with ``leaves`` camps around it, 10 to 10 x leaves km away."""
+    data = line_world()
+    data["world"]["locations"] = [data["world"]["locations"][0]] + [
+        {"id": f"camp{i}", "state": "XBM", "kind": "camp", "lat": 0.0, "lon": 1.0} for i in range(leaves)]
+    data["world"]["routes"] = [{"from": "home", "to": f"camp{i}", "km": 10 * (i + 1)} for i in range(leaves)]
+    return data
+
+
+def test_route_choice_one_person_at_a_time_draws_from_the_path_weights() -> None:
+    """The per-person draw of a wide place's few movers has the multinomial's distribution:
+    each path in proportion to its weight, closed paths never."""
+    from scipy import stats
+
+    from sim.model import DisplacementModel
+    from tests.conftest import build
+
+    model = DisplacementModel(build(star_world(6)))
+    choice = model.movement.choice
+    weights = np.zeros(choice.weights.shape)
+    weights[:, :6] = [0.0, 1.0, 2.0, 3.0, 0.0, 4.0]  # the hub's paths come first
+    choice.reset(weights)
+    rows = 20_000
+    home = np.zeros(rows, dtype=np.int64)
+    row, path, count = choice.draw_each(home, home, np.full(rows, 3), np.random.default_rng(5))
+    assert np.array_equal(np.bincount(row, weights=count), np.full(rows, 3.0))
+    drawn = np.bincount(path, weights=count, minlength=6)
+    assert drawn[0] == drawn[4] == 0
+    expected = weights[0, [1, 2, 3, 5]] / 10 * 3 * rows
+    assert stats.chisquare(drawn[[1, 2, 3, 5]], expected).pvalue > 1e-3
+
+
+def test_route_choice_one_person_at_a_time_moves_and_conserves_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forced on every row of a small world: people leave, reach the camps, and are conserved."""
+    import sim.core.movement as movement
+
+    monkeypatch.setattr(movement, "PER_PERSON_WIDTH", 0)
+    totals = []
+    model = run_model(star_world(6), on_step=lambda m: totals.append(m.total_people()))
+    assert totals == [10_000] * len(totals)
+    states = model.recorder.tables()["states"]
+    assert states[states.day == model.day].refugees_hosted.sum() > 1_000

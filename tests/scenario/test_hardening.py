@@ -179,6 +179,15 @@ def test_an_override_that_is_not_yaml_is_a_problem(tmp_path: Path) -> None:
     assert p.file == "--set days=[1" and p.path == "days"
 
 
+@pytest.mark.parametrize("item", ["parameters.displacment.flee_rate=0.1", "parameters.movement.awarenes=2",
+                                  "wrld.states=[]"])
+def test_a_misspelt_override_path_is_blamed_on_the_set_argument(tmp_path: Path, item: str) -> None:
+    path = tmp_path / "toy.yaml"
+    path.write_text(TOY)
+    [p] = refused(path, overrides=[item]).problems
+    assert p.file == f"--set {item}" and "unknown field" in p.message
+
+
 # -- values the model cannot run with ----------------------------------------------------------
 
 
