@@ -55,6 +55,7 @@ DISPLACED = status_mask(Status.IDP, Status.REFUGEE)
 AT_HOME = status_mask(Status.RESIDENT, Status.RETURNEE)
 SHELTERED = status_mask(Status.IDP, Status.REFUGEE, Status.RELOCATED, Status.RESETTLED)
 NOTHING = np.zeros(0, dtype=np.int64)
+Draws = tuple[np.ndarray, np.ndarray, np.ndarray]  # route choice's (row, path, count)
 
 
 class Departures(Protocol):
@@ -196,7 +197,7 @@ class Movement:
         return departed, travellers, src
 
     def _choose(self, loc: np.ndarray, state: np.ndarray,
-                n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                n: np.ndarray) -> Draws:
         """One multinomial draw per row (movers from ``state`` at ``loc``) over the candidate paths
         out of its location.
 
@@ -211,16 +212,14 @@ class Movement:
         rows = [np.flatnonzero(~one_by_one), np.flatnonzero(one_by_one)]
         parts = [self._draw_rows(rows[0], loc, state, n)]
         people = np.cumsum(n[rows[1]])  # drawn in batches of at most MAX_CHOICE_CELLS people
-        for batch in np.split(rows[1], np.searchsorted(people, np.arange(1, people[-1] // MAX_CHOICE_CELLS + 1)
-                                                        * MAX_CHOICE_CELLS)):
+        cuts = np.arange(1, people[-1] // MAX_CHOICE_CELLS + 1) * MAX_CHOICE_CELLS
+        for batch in np.split(rows[1], np.searchsorted(people, cuts)):
             row, path, count = self.choice.draw_each(state[batch], loc[batch], n[batch], self.rng)
             parts.append((batch[row], path, count))
-        row, path, count = (np.concatenate(c) for c in zip(*parts, strict=True))
-        order = np.argsort(row, kind="stable")
-        return row[order], path[order], count[order]
+        return _by_row(parts)
 
     def _draw_rows(self, rows: np.ndarray, loc: np.ndarray, state: np.ndarray,
-                   n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   n: np.ndarray) -> Draws:
         """``_choose`` for ``rows``, one multinomial draw per row."""
         degree = self.choice.degree[loc[rows]]
         width = int(degree.max()) if len(rows) else 0
@@ -237,12 +236,10 @@ class Movement:
             step = max(1, MAX_CHOICE_CELLS // max(wide, 1))
             parts += [self._draw_paths(alike[i:i + step], loc, state, n, wide)
                       for i in range(0, len(alike), step) if wide > 0]
-        row, path, count = (np.concatenate(c) for c in zip(*parts, strict=True))
-        order = np.argsort(row, kind="stable")
-        return row[order], path[order], count[order]
+        return _by_row(parts)
 
     def _draw_paths(self, rows: np.ndarray, loc: np.ndarray, state: np.ndarray, n: np.ndarray,
-                    width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    width: int) -> Draws:
         """The multinomial draws of ``rows`` (their paths padded to ``width``), as (row, path,
         count) for every non-zero share."""
         prob, path, has_path = self.choice.rows(state[rows], loc[rows], width)
@@ -508,3 +505,9 @@ class Movement:
         return People(loc=arrived.origin, origin=arrived.origin,
                       status=np.full(len(arrived), Status.RETURNEE, dtype=np.int64), count=arrived.count)
 
+
+def _by_row(parts: list[Draws]) -> Draws:
+    """(row, path, count) draws made in parts, put together in row order."""
+    row, path, count = (np.concatenate(c) for c in zip(*parts, strict=True))
+    order = np.argsort(row, kind="stable")
+    return row[order], path[order], count[order]

@@ -235,7 +235,8 @@ def test_route_choice_one_person_at_a_time_draws_from_the_path_weights() -> None
     assert stats.chisquare(drawn[[1, 2, 3, 5]], expected).pvalue > 1e-3
 
 
-def test_route_choice_one_person_at_a_time_moves_and_conserves_people(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_route_choice_one_person_at_a_time_moves_and_conserves_people(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Forced on every row of a small world: people leave, reach the camps, and are conserved."""
     import sim.core.movement as movement
 
