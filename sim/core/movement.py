@@ -209,11 +209,11 @@ class Movement:
         one_by_one = (degree > PER_PERSON_WIDTH) & (n < degree)
         if not one_by_one.any():
             return self._draw_rows(np.arange(len(loc)), loc, state, n)
-        rows = [np.flatnonzero(~one_by_one), np.flatnonzero(one_by_one)]
-        parts = [self._draw_rows(rows[0], loc, state, n)]
-        people = np.cumsum(n[rows[1]])  # drawn in batches of at most MAX_CHOICE_CELLS people
+        each = np.flatnonzero(one_by_one)
+        parts = [self._draw_rows(np.flatnonzero(~one_by_one), loc, state, n)]
+        people = np.cumsum(n[each])  # drawn in batches of at most MAX_CHOICE_CELLS people
         cuts = np.arange(1, people[-1] // MAX_CHOICE_CELLS + 1) * MAX_CHOICE_CELLS
-        for batch in np.split(rows[1], np.searchsorted(people, cuts)):
+        for batch in np.split(each, np.searchsorted(people, cuts)):
             row, path, count = self.choice.draw_each(state[batch], loc[batch], n[batch], self.rng)
             parts.append((batch[row], path, count))
         return _by_row(parts)
@@ -231,8 +231,8 @@ class Movement:
         parts = []
         bucket = np.ceil(np.log2(np.maximum(degree, 1))).astype(np.int64)
         for b in np.unique(bucket):
-            alike = rows[bucket == b]
-            wide = int(self.choice.degree[loc[alike]].max())
+            in_bucket = bucket == b
+            alike, wide = rows[in_bucket], int(degree[in_bucket].max())
             step = max(1, MAX_CHOICE_CELLS // max(wide, 1))
             parts += [self._draw_paths(alike[i:i + step], loc, state, n, wide)
                       for i in range(0, len(alike), step) if wide > 0]

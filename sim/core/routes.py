@@ -105,7 +105,9 @@ def grid_stops(paths: Paths, ticks_per_day: int, days: int) -> GridStops:
 
 def _first_tick_past(days_to: np.ndarray, ticks_per_day: int, horizon: float) -> np.ndarray:
     """The first whole tick t with t / ticks_per_day + EPS >= ``days_to``, for times up to
-    ``horizon`` days; later (and infinite) times give horizon's tick or more."""
+    ``horizon`` days; later (and infinite) times give horizon's tick or more. (Arrival in
+    grid_stops compares t / ticks_per_day >= total - EPS, as travel does: the two comparisons can
+    differ by one tick in rounding, so arrival keeps its own.)"""
     capped = np.minimum(days_to, horizon)
     tick = np.maximum(np.ceil((capped - EPS) * ticks_per_day), 0).astype(np.int64)
     tick -= (tick > 0) & ((tick - 1) / ticks_per_day + EPS >= capped)  # whatever the rounding
