@@ -371,10 +371,15 @@ def _read_closures(r: _Reader, path: Path, names: set[str], countries: set[str],
         if ok and start < 0:
             r.problem(path, line, "closure_start", f"found {row[3]!r}; expected a day >= 0")
             ok = False
-        if ok and end != -1 and end <= start:
-            r.problem(path, line, "closure_end", f"found {row[4]!r}; expected a day after "
-                      f"closure_start ({start}) or -1 (never reopens)")
-            ok = False
+        if ok and kind != "remove_forced_redirection" and end != -1 and end <= start:
+            # Flee reopens on the day t == closure_end and closes on t == closure_start.
+            if end == start:
+                r.warn(path, line, "closure_end", f"closes and reopens on day {start}: no effect, as "
+                       "in Flee; ignored")
+                continue
+            r.warn(path, line, "closure_end", f"day {end} is before closure_start ({start}): Flee "
+                   "reopens before anything is closed, so the closure never ends; read as -1")
+            end = -1
         if kind == "country":
             ok &= r.known(path, line, "name1", a, countries, "country")
             ok &= r.known(path, line, "name2", b, countries, "country")
@@ -518,6 +523,9 @@ def _read_series(r: _Reader, path: Path, start: dt.date) -> FleeSeries | None:
 def _read_corrections(r: _Reader, path: Path, layout: list[LayoutRow]) -> list[Correction]:
     out: list[Correction] = []
     names = {row.name for row in layout[1:]}
+    if not path.exists():  # Flee reads the corrections only if the file is there
+        r.warn(path, None, "(file)", "no registration_corrections.csv: no corrections, as in Flee")
+        return out
     for line, row in r.rows(path, "registration_corrections.csv (may be empty)"):
         if len(row) < 2:
             r.problem(path, line, "row", "expected <camp>,<YYYY-MM-DD>[,normalize]")

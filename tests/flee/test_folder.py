@@ -165,15 +165,45 @@ def test_bad_closures(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     closures = folder / "input_csv" / "closures.csv"
     _edit(closures, lambda t: t + "border,Mali,Niger,0,5\ncountry,Mali,Nigerr,0,5\n"
-          "link,Gao,Abala,0,5\nlocation,Gao,,9,3\n")
+          "link,Gao,Abala,0,5\nlocation,Gao,,-2,3\n")
     msgs = _problems(folder)
     assert len(msgs) == 4
     assert any("closure_type: found closure type 'border'; expected one of country, location, link, "
                "camp, idpcamp, remove_forced_redirection" in m for m in msgs)
     assert any("name2: unknown country 'Nigerr'" in m and "did you mean 'Niger'?" in m for m in msgs)
     assert any("there is no route between 'Gao' and 'Abala'" in m for m in msgs)
-    assert any("closure_end: found '3'; expected a day after closure_start (9) or -1" in m
-               for m in msgs)
+    assert any("closure_start: found '-2'; expected a day >= 0" in m for m in msgs)
+
+
+def test_closures_ending_on_or_before_their_start_are_read_as_flee_runs_them(tmp_path: Path) -> None:
+    """Flee reopens on the day t == closure_end and closes on t == closure_start: an end before
+    the start reopens nothing, so the closure never ends; an end on the start undoes it the same
+    day. burundi2015 in Flee's own validation suite has such a row."""
+    folder = _copy(tmp_path)
+    closures = folder / "input_csv" / "closures.csv"
+    _edit(closures, lambda t: t + "location,Gao,,9,3\ncamp,Abala,,7,7\n"
+          "remove_forced_redirection,Menaka,Abala,12,0\n")
+    f = read_flee_folder(folder)
+    gao = [c for c in f.closures if c.a == "Gao"]
+    assert [(c.type, c.start, c.end) for c in gao] == [("location", 9, -1)]
+    assert not any(c.a == "Abala" for c in f.closures)
+    assert ("remove_forced_redirection", "Menaka", 12) in {(c.type, c.a, c.start) for c in f.closures}
+    warned = {(w.line, w.path): w.message for w in f.warnings}
+    lines = closures.read_text().splitlines()
+    assert "Flee reopens before anything is closed, so the closure never ends; read as -1" in warned[
+        (lines.index("location,Gao,,9,3") + 1, "closure_end")]
+    assert "closes and reopens on day 7: no effect, as in Flee; ignored" in warned[
+        (lines.index("camp,Abala,,7,7") + 1, "closure_end")]
+    assert len(f.warnings) == 2
+
+
+def test_missing_registration_corrections_mean_none_as_in_flee(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "input_csv" / "registration_corrections.csv").unlink()
+    f = read_flee_folder(folder)
+    assert f.corrections == []
+    assert [(w.path, w.message) for w in f.warnings] == [
+        ("(file)", "no registration_corrections.csv: no corrections, as in Flee")]
 
 
 def test_registration_correction_on_a_date_without_data(tmp_path: Path) -> None:
