@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.flee.backtest import CALIBRATED  # noqa: E402
+from benchmarks.ensemble import flee_scenario  # noqa: E402
 from sim.loading import load_scenario  # noqa: E402
 from sim.model import DisplacementModel  # noqa: E402
 
@@ -79,10 +79,7 @@ def copies(folder: Path, k: int, out: Path) -> Path:
 
 def child(folder: str) -> None:
     """Run the world in ``folder`` once and print its measurements as JSON."""
-    path = Path(folder).with_suffix(".yaml")
-    movement = ", ".join(f"{k}: {v}" for k, v in CALIBRATED.items())
-    path.write_text(f"world: {{flee: {folder}}}\nparameters: {{movement: {{{movement}}}}}\n")
-    spec = load_scenario(path, allow_outside=True)
+    spec = load_scenario(flee_scenario(Path(folder), Path(folder).parent), allow_outside=True)
     t0 = time.perf_counter()
     model = DisplacementModel(spec, rng=0)
     while model.running:

@@ -371,15 +371,16 @@ def _read_closures(r: _Reader, path: Path, names: set[str], countries: set[str],
         if ok and start < 0:
             r.problem(path, line, "closure_start", f"found {row[3]!r}; expected a day >= 0")
             ok = False
+        undone = False  # Flee reopens on the day t == closure_end and closes on t == closure_start
         if ok and kind != "remove_forced_redirection" and end != -1 and end <= start:
-            # Flee reopens on the day t == closure_end and closes on t == closure_start.
-            if end == start:
+            undone = end == start
+            if undone:
                 r.warn(path, line, "closure_end", f"closes and reopens on day {start}: no effect, as "
                        "in Flee; ignored")
-                continue
-            r.warn(path, line, "closure_end", f"day {end} is before closure_start ({start}): Flee "
-                   "reopens before anything is closed, so the closure never ends; read as -1")
-            end = -1
+            else:
+                r.warn(path, line, "closure_end", f"day {end} is before closure_start ({start}): Flee "
+                       "reopens before anything is closed, so the closure never ends; read as -1")
+                end = -1
         if kind == "country":
             ok &= r.known(path, line, "name1", a, countries, "country")
             ok &= r.known(path, line, "name2", b, countries, "country")
@@ -393,7 +394,7 @@ def _read_closures(r: _Reader, path: Path, names: set[str], countries: set[str],
             pass  # Flee toggles a flag on the link, if there is one, and never reads it (Q7)
         else:  # location, camp, idpcamp: name2 is ignored by Flee
             ok &= r.known(path, line, "name1", a, names)
-        if ok:
+        if ok and not undone:
             out.append(FleeClosure(kind, a, b, int(start), int(end), line))
     return out
 

@@ -195,6 +195,8 @@ def test_closures_ending_on_or_before_their_start_are_read_as_flee_runs_them(tmp
     assert "closes and reopens on day 7: no effect, as in Flee; ignored" in warned[
         (lines.index("camp,Abala,,7,7") + 1, "closure_end")]
     assert len(f.warnings) == 2
+    _edit(closures, lambda t: t + "camp,Abalaa,,7,7\n")  # still checked, though it is ignored
+    assert any("name1: unknown location 'Abalaa'" in m for m in _problems(folder))
 
 
 def test_missing_registration_corrections_mean_none_as_in_flee(tmp_path: Path) -> None:
