@@ -48,6 +48,12 @@ class Observed:
     values: np.ndarray  # [days, L] int64
     total: np.ndarray | None  # [days] int64, from the overall total, if given
     days_before: np.ndarray  # [L] value on day -1 (for day 0's difference)
+    from_day0: bool = False  # backtests compare with the change since day 0 (ObservedSpec.from_day0)
+
+    @property
+    def compared(self) -> np.ndarray:
+        """[days, L] what a backtest compares the simulated camps with."""
+        return self.values - self.values[:1] if self.from_day0 else self.values
 
     @classmethod
     def from_spec(cls, spec: ObservedSpec, start: dt.date, days: int) -> Observed:
@@ -65,4 +71,4 @@ class Observed:
         if spec.total:
             d = np.array([(p.date - start).days for p in spec.total])
             total = interpolate(d, np.array([p.count for p in spec.total]), t)
-        return cls(locs, values, total, np.array(before, dtype=np.int64))
+        return cls(locs, values, total, np.array(before, dtype=np.int64), spec.from_day0)

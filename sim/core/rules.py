@@ -92,12 +92,14 @@ def location_score(world: World, origin_states: np.ndarray, conflict_exp: np.nda
 def path_weights(world: World, paths: Paths, score: np.ndarray, capacity: np.ndarray,
                  closed: np.ndarray, mv: MovementParameters) -> np.ndarray:
     """[O, P] weight of every candidate path:
-    ``(score / (softening + km)^distance_power * capacity_factor)^weight_power`` at its end,
+    ``((score_softening + score) / (softening + km)^distance_power * capacity_factor)^weight_power``
+    at its end,
     0 for paths through a closed border (``closed``), a closed road or to a closed location."""
     w, p = world, paths
     valid = ~closed & w.open[p.end]
     for k in range(p.max_hops):  # hop by hop: cheaper than a reduction along the short hop axis
         edge = p.edges[:, k]
         valid &= (edge < 0) | w.edge_open[edge]
-    base = score[:, p.end] / (mv.softening + p.km) ** mv.distance_power * capacity[p.end]
+    score = mv.score_softening + score[:, p.end]
+    base = score / (mv.softening + p.km) ** mv.distance_power * capacity[p.end]
     return np.where(valid, base, 0.0) ** mv.weight_power

@@ -113,7 +113,7 @@ def replay(spec: Scenario, seed: int) -> Replay:
     camps = observed_camps(spec)
     assert spec.observed is not None
     obs = Observed.from_spec(spec.observed, spec.start_date, spec.days)
-    observed = obs.values[:, [obs.locations.index(c) for c in camps]]
+    observed = obs.compared[:, [obs.locations.index(c) for c in camps]]
     t0 = time.perf_counter()
     model = DisplacementModel(spec, rng=seed)
     idx = np.array([model.world.index[c] for c in camps], dtype=np.int64)

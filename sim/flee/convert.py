@@ -27,7 +27,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from sim.core.observed import Observed
 from sim.flee.folder import CONFLICT_EPS, INPUT, SOURCE, read_flee_folder
-from sim.flee.records import FleeFolder, FleeRoute
+from sim.flee.records import FleeFolder, FleeLocation, FleeRoute
 from sim.flee.series import observed_from_flee
 from sim.flee.settings import map_settings
 from sim.scenario import Scenario
@@ -120,6 +120,7 @@ def flee_scenario(folder: FleeFolder, name: str | None = None,
     markers = {loc.name for loc in folder.locations if loc.type == "marker"}
     home = next((loc.name for loc in folder.locations if loc.name not in markers), None)
     locations: list[dict[str, Any]] = []
+    not_placed: list[FleeLocation] = []  # initial_idps outside camps
     for loc in folder.locations:
         if loc.name in markers:
             continue
@@ -141,16 +142,29 @@ def flee_scenario(folder: FleeFolder, name: str | None = None,
                                             f"{loc.name!r}: capacity {loc.population // hasten} "
                                             f"minus its day-0 count {start} is below 1, so it is "
                                             "unlimited, as in Flee"))
-            if start > 0:
-                item["displaced"] = start
+            # Flee's run script fills camps (only) with their day-0 count and initial_idps, unless
+            # empty_camps_on_day0.
+            placed = 0 if mapped.empty_camps else start + loc.initial_idps // hasten
+            if placed > 0:
+                item["displaced"] = placed
                 item["displaced_from"] = home
         else:
             item["population"] = amount
+            if loc.initial_idps > 0:
+                not_placed.append(loc)
         if loc.type == "conflict_zone":
             item["conflict"] = loc.conflict_intensity if loc.starts_in_conflict else 0.0
         rows[("world", "locations", len(locations))] = (loc_file, loc.line)
         locations.append(item)
 
+    if not_placed:
+        warnings.append(Problem(loc_file, not_placed[0].line, None, "initial_idps", f"initial_idps at "
+                                f"{len(not_placed)} locations that are not camps (the first here) "
+                                "are ignored: Flee's run script places them at camps only"))
+    if mapped.empty_camps:
+        warnings.append(Problem(settings_file, None, None, "spawn_rules.empty_camps_on_day0",
+                                "camps start empty; backtests compare with each camp's change since "
+                                "day 0, as Flee does"))
     routes = []
     for i, r in enumerate(_contract_markers(folder.routes, markers, warnings, route_file)):
         item = {"from": r.a, "to": r.b, "km": r.km}
@@ -175,7 +189,8 @@ def flee_scenario(folder: FleeFolder, name: str | None = None,
         "parameters": mapped.parameters,
         "observed": {"source": f"UNHCR counts from the Flee folder {folder.name} (data_layout.csv, "
                                "registration corrections applied)",
-                     "series": series, "total": total, "not_locations": not_locations},
+                     "series": series, "total": total, "not_locations": not_locations,
+                     "from_day0": mapped.empty_camps},
     }
     return ImportedScenario(data, folder, warnings, rows)
 

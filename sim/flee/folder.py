@@ -46,9 +46,10 @@ INPUT, SOURCE = "input_csv", "source_data"
 CLOSURE_TYPES = ("country", "location", "link", "camp", "idpcamp", "remove_forced_redirection")
 CONFLICT_EPS = 1e-6  # Flee: a conflict value above this is "in conflict"
 
-# locations.csv attribute columns Flee gives a meaning to; only conflict_intensity is supported.
-UNSUPPORTED_ATTRIBUTES = ("initial_idps", "capacity_per_day", "farmer_fraction",
-                          "deactivation_probability", "trade_volume", "hdi")
+# locations.csv attribute columns Flee gives a meaning to; conflict_intensity and initial_idps are
+# supported.
+UNSUPPORTED_ATTRIBUTES = ("capacity_per_day", "farmer_fraction", "deactivation_probability",
+                          "trade_volume", "hdi")
 # Optional Flee inputs that only matter with rules the importer refuses anyway.
 IGNORED_INPUTS = ("major_routes.csv", "agents.csv", "flood_level.csv")
 MAX_FILE_BYTES = 200_000_000  # the largest shipped Flee input is a few MB
@@ -284,7 +285,7 @@ def _read_locations(r: _Reader, path: Path) -> tuple[list[FleeLocation], set[str
             lat = None
         cdate = r.number(path, line, "conflict_date", row[6], empty=0, integer=True)
         pop = r.number(path, line, "population", row[7], empty=0, integer=True)
-        intensity = 1.0
+        intensity, initial_idps = 1.0, 0
         for col, cell in zip(attributes, row[8:], strict=False):
             if not cell.strip():
                 continue
@@ -294,6 +295,12 @@ def _read_locations(r: _Reader, path: Path) -> tuple[list[FleeLocation], set[str
                     r.problem(path, line, col, f"found {cell!r}; expected a number from 0 to 1")
                 elif value is not None:
                     intensity = value
+            elif col == "initial_idps":
+                value = r.number(path, line, col, cell, integer=True)
+                if value is not None and value < 0:
+                    r.problem(path, line, col, f"found {cell!r}; expected a whole number >= 0")
+                elif value is not None:
+                    initial_idps = int(value)
             elif col in UNSUPPORTED_ATTRIBUTES:
                 r.problem(path, line, col, f"the location attribute {col!r} is not supported by the "
                           "importer (see docs/flee.md)")
@@ -304,7 +311,8 @@ def _read_locations(r: _Reader, path: Path) -> tuple[list[FleeLocation], set[str
             continue
         out.append(FleeLocation(name=name, region=row[1] or "unknown", country=row[2] or "unknown",
                                 lat=float(lat), lon=float(lon), type=kind, conflict_date=int(cdate),
-                                population=int(pop), conflict_intensity=intensity, line=line))
+                                population=int(pop), conflict_intensity=intensity,
+                                initial_idps=initial_idps, line=line))
     if not out and not r.problems:
         r.problem(path, None, "(file)", "no locations")
     return out, set(seen), countries

@@ -28,6 +28,7 @@ class FleeLocation:
     conflict_date: int
     population: int  # capacity for camps (below 1: unlimited), residents otherwise
     conflict_intensity: float  # the conflict_intensity attribute, or 1.0
+    initial_idps: int  # the initial_idps attribute, or 0 (Flee's run script places them at camps only)
     line: int
 
     @property

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sim.scenario.errors import Problem
+from sim.scenario.fields import MAX_AWARENESS
 
 SQRT_TEN = math.sqrt(10.0)
 
@@ -33,6 +34,7 @@ MOVE_RULES: dict[str, tuple[str, Any]] = {
     "capacity_scaling": ("capacity_scaling", 1.0),
     "start_on_foot": ("start_on_foot", False),
     "softening": ("softening", 10.0),
+    "weight_softening": ("score_softening", 0.0),
     "distance_power": ("distance_power", 1.0),
     "weight_power": ("weight_power", 1.0),
 }
@@ -42,7 +44,7 @@ MOVE_NOOPS = {
 }
 # key -> allowed value (Flee's default); any other value is refused.
 MOVE_FIXED: dict[str, Any] = {
-    "weight_softening": 0.0, "stay_close_to_home": False, "use_pop_for_loc_weight": False,
+    "stay_close_to_home": False, "use_pop_for_loc_weight": False,
     "movechance_pop_scale_factor": 0.0, "ChildrenAvoidHazards": False, "BoysTakeRisk": False,
     "MatchCampEthnicity": False, "MatchTownEthnicity": False, "MatchConflictEthnicity": False,
     "ElderlyAvoidHazards": False, "WomenAvoidHazards": False, "two_system_decision_making": False,
@@ -63,7 +65,7 @@ class MappedSettings:
 
     parameters: dict[str, Any]
     hasten: int = 1
-    notes: list[str] = field(default_factory=list)
+    empty_camps: bool = False  # empty_camps_on_day0: camps start empty, observed counts from day 0
 
 
 def map_settings(settings: Mapping[str, Any], file: str) -> tuple[MappedSettings, list[Problem]]:
@@ -103,9 +105,9 @@ def map_settings(settings: Mapping[str, Any], file: str) -> tuple[MappedSettings
     if move.get("awareness") == 0:
         bad("move_rules.awareness_level", "awareness_level 0 is not supported (in Flee it picks a "
             "link index instead of a route, so agents never leave; quirk Q11)")
-    elif isinstance(move.get("awareness"), int) and not 1 <= move["awareness"] <= 3:
+    elif isinstance(move.get("awareness"), int) and not 1 <= move["awareness"] <= MAX_AWARENESS:
         bad("move_rules.awareness_level", f"awareness_level {move['awareness']} is not supported "
-            "(1 to 3)")
+            f"(1 to {MAX_AWARENESS})")
     if move["town_leave_probability"] < 0.005:
         bad("move_rules.default_movechance", "a default_movechance below 0.005 makes Flee turn every "
             "town into a camp; not supported")
@@ -138,8 +140,11 @@ def map_settings(settings: Mapping[str, Any], file: str) -> tuple[MappedSettings
         displacement["spawn_decay_interval"] = interval
     displacement["data_total"] = "camps" if spawn.get("sum_from_camps", True) else "total"
     displacement["take_from_population"] = bool(spawn.get("take_from_population", False))
-    for key, ok in (("insert_day0", True), ("empty_camps_on_day0", False),
-                    ("read_from_agents_csv_file", False), ("camps_are_sicks", False),
+    empty_camps = spawn.get("empty_camps_on_day0", False)
+    if not isinstance(empty_camps, bool):
+        bad("spawn_rules.empty_camps_on_day0", f"found {empty_camps!r}; expected true or false")
+        empty_camps = False
+    for key, ok in (("insert_day0", True), ("read_from_agents_csv_file", False), ("camps_are_sicks", False),
                     ("flood_zone_spawning_only", False)):
         if key in spawn and bool(spawn[key]) != ok:
             bad(f"spawn_rules.{key}", f"{key}: {spawn[key]!r} is not supported (only {ok!r})")
@@ -163,7 +168,7 @@ def map_settings(settings: Mapping[str, Any], file: str) -> tuple[MappedSettings
         bad("optimisations.hasten", f"found {hasten!r}; expected a whole number >= 1")
         hasten = 1
     mapped = MappedSettings({"movement": move, "displacement": displacement,
-                             "returns": {"enabled": False}}, hasten)
+                             "returns": {"enabled": False}}, hasten, empty_camps)
     return mapped, problems
 
 

@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from sim.scenario.decisions import AllianceSpec, MandateSpec, ProtectionSpec
@@ -177,25 +178,22 @@ def _journey_limit(s: Scenario) -> list[tuple[tuple[PathPart, ...], str]]:
     """Candidate journeys the route choice would list (an upper bound: walks that never turn
     straight back, of 1 to ``awareness`` hops), in all and from the busiest place."""
     index = {loc.id: i for i, loc in enumerate(s.world.locations)}
-    neighbours: list[list[int]] = [[] for _ in s.world.locations]
-    for r in s.world.routes:
-        if r.from_ in index and r.to in index:
-            neighbours[index[r.from_]].append(index[r.to])
-            neighbours[index[r.to]].append(index[r.from_])
-    degree = [len(n) for n in neighbours]
+    pairs = [(index[r.from_], index[r.to]) for r in s.world.routes if r.from_ in index and r.to in index]
+    # Every road both ways: arc 2i runs along road i, arc 2i + 1 back (so a ^ 1 reverses arc a).
+    ends = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    src, dst = ends.ravel(), ends[:, ::-1].ravel()
+    reverse = np.arange(len(src)) ^ 1
+    # walks[a]: walks of 1..k hops that start along arc a; one more hop continues along every arc
+    # out of its end but the one straight back (float: a bound, and degree^5 can pass int64).
     awareness = s.parameters.movement.awareness
-    # two[u]: walks of 2 hops from u that do not turn back, summed over its neighbours
-    two = [sum(degree[w] - 1 for w in neighbours[u]) for u in range(len(degree))]
-    starting = []
-    for v, around in enumerate(neighbours):
-        n = degree[v]
-        if awareness >= 2:
-            n += two[v]
-        if awareness >= 3:
-            n += sum(two[u] - (degree[v] - 1) for u in around)
-        starting.append(n)
-    journeys, widest, states = sum(starting), max(starting, default=0), max(1, len(s.world.states))
-    if journeys > MAX_JOURNEYS or states * max(journeys, len(degree) * widest) > MAX_JOURNEY_CELLS:
+    walks = np.ones(len(src))
+    for _ in range(awareness - 1):
+        out_of = np.bincount(src, weights=walks, minlength=len(index))
+        walks = 1.0 + out_of[dst] - walks[reverse]
+    starting = np.bincount(src, weights=walks, minlength=len(index))
+    journeys, widest = int(starting.sum()), int(starting.max(initial=0))
+    states = max(1, len(s.world.states))
+    if journeys > MAX_JOURNEYS or states * max(journeys, len(index) * widest) > MAX_JOURNEY_CELLS:
         return [(("parameters", "movement", "awareness"),
                  f"with awareness {awareness}, route choice would list up to {journeys:,} journeys "
                  f"({widest:,} from one place) for {states} states; at most {MAX_JOURNEYS:,} journeys "
@@ -225,8 +223,8 @@ def _travel_grid_limit(s: Scenario, journeys: int) -> list[tuple[tuple[PathPart,
 
 
 def _route_weight_limit(s: Scenario, mv: MovementParameters) -> list[tuple[tuple[PathPart, ...], str]]:
-    """The largest route weight the movement rule could compute with ``mv``, (score /
-    (softening + km)^distance_power x capacity factor)^weight_power, must stay finite (below
+    """The largest route weight the movement rule could compute with ``mv``, ((score_softening +
+    score) / (softening + km)^distance_power x capacity factor)^weight_power, must stay finite (below
     10^300): refused otherwise, naming the parameters that make it so."""
     if not s.world.routes:
         return []
@@ -234,6 +232,8 @@ def _route_weight_limit(s: Scenario, mv: MovementParameters) -> list[tuple[tuple
     attraction = max((a.protection.attraction for a in s.world.alliances if a.protection), default=1.0)
     weights = (mv.foreign_weight, mv.alliance_weight, mv.camp_weight, attraction)
     score = sum(math.log10(max(1.0, w)) for w in weights) + math.log10(1.0 + mv.aid_weight)
+    if mv.score_softening > 0:
+        score = math.log10(10.0**score + mv.score_softening)
     distance = -mv.distance_power * math.log10(mv.softening + shortest)
     base = score + distance
     worst = max(base, base * mv.weight_power)

@@ -28,6 +28,9 @@ MAX_WEIGHT = 1e6
 MAX_POWER = 100.0
 # Road lengths and distances (km): 100,000 km is two and a half times round the Earth.
 MAX_KM = 1e5
+# Route awareness (hops): the largest Flee uses in practice is 5; the journey bounds in
+# sim/scenario/cross_references.py refuse any world where that would list too many journeys.
+MAX_AWARENESS = 5
 # Files a scenario names (the limits themselves are in sim/scenario/loading.py).
 FILE_RULES = ("Inside the scenario's folder or its subfolders (after following links) unless "
               "outside files are allowed; UTF-8, at most 64 MiB, cells at most 10,000 characters.")

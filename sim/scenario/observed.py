@@ -46,6 +46,10 @@ class ObservedSpec(Strict):
     not_locations: list[str] = Field(default_factory=list, description="Series names in 'series' "
                                      "that are not locations: they count towards the data-driven "
                                      "total only (Flee sums every data_layout.csv row).")
+    from_day0: bool = Field(False, description="Backtests compare with each series' change since "
+                            "day 0 (its count minus its day-0 count, negative where it fell): for "
+                            "runs whose camps start empty (Flee's empty_camps_on_day0). Data-driven "
+                            "displacement follows the same daily rises either way.")
 
     def locations(self) -> list[str]:
         """Locations with a series, in order of first appearance."""

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from sim.scenario.fields import (
+    MAX_AWARENESS,
     MAX_DAYS,
     MAX_KM,
     MAX_POWER,
@@ -27,9 +28,9 @@ class MovementParameters(Strict):
     """How displaced people decide to move on, where they go and how fast (Flee's rule set)."""
 
     awareness: int = param(1, "hops", "Route choice considers every destination up to this many "
-                           "hops away (Flee's awareness_level). The scenario is refused if that "
+                           "hops away (1 to 5; Flee's awareness_level). The scenario is refused if that "
                            "makes more than 1,000,000 candidate journeys, or 10^7 journeys x states.",
-                           ge=1, le=3)
+                           ge=1, le=MAX_AWARENESS)
     max_move_speed: float = param(200.0, "km/day", "Travel speed on roads (0.001 to 100,000).",
                                   ge=MIN_SPEED, le=MAX_SPEED)
     max_walk_speed: float = param(35.0, "km/day", "Walking speed, used on the first leg of a "
@@ -65,6 +66,10 @@ class MovementParameters(Strict):
     rejected_leave_probability: float = param(0.1, "1/day", "Extra daily probability of moving on for "
                                               "refugees whose claim the host does not recognise "
                                               "(weighted by 1 - recognition rate).", ge=0, le=1)
+    score_softening: float = param(0.0, "score", "Added to a destination's attractiveness before "
+                                   "the distance division (Flee's weight_softening): above 0, even a "
+                                   "destination scored near 0 keeps some weight (at most 10^6).",
+                                   ge=0, le=MAX_WEIGHT)
     softening: float = param(10.0, "km", "Added to route length before the distance power "
                           "(at most 100,000).", ge=0, le=MAX_KM)
     distance_power: float = param(1.0, "exponent", "Route weight falls as (softening + km)^-power "

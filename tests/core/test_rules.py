@@ -87,3 +87,18 @@ def test_protection_lowers_flight_and_leaving_and_attracts_in_its_areas_only() -
     assert new_score[0, camp] == pytest.approx(3.0 * score[0, camp])
     others = np.arange(w.n) != camp
     assert (new_score[0, others] == score[0, others]).all()
+
+
+def test_score_softening_keeps_unattractive_destinations_in_the_draw() -> None:
+    """Flee's weight_softening: added to every destination's score, so a score of 0 still weighs
+    softening / (softening + km)^distance_power."""
+    model = DisplacementModel(build(line_world(parameters={"movement": {"score_softening": 0.5}})))
+    w, mv = model.world, model.spec.parameters.movement
+    paths = model.movement.paths
+    unattractive = np.zeros((1, w.n))
+    everywhere = np.ones(w.n)
+    open_paths = np.zeros(len(paths.end), dtype=bool)
+    weights = rules.path_weights(w, paths, unattractive, everywhere, open_paths, mv)
+    assert weights[0] == pytest.approx(0.5 / (mv.softening + paths.km) ** mv.distance_power)
+    no_softening = mv.model_copy(update={"score_softening": 0.0})
+    assert not rules.path_weights(w, paths, unattractive, everywhere, open_paths, no_softening).any()

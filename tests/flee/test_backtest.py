@@ -126,3 +126,19 @@ def test_calibrated_rules_replace_only_their_own_settings() -> None:
         .movement.camp_weight == 3.0  # explicit overrides come last
     with pytest.raises(ValueError, match="rules"):
         run_backtest([MALI], rules="mine")
+
+
+def test_camps_that_start_empty_are_compared_with_their_change_since_day0(tmp_path: Path) -> None:
+    folder = tmp_path / "mali_empty"
+    shutil.copytree(MALI, folder)
+    settings = folder / "simsetting.yml"
+    settings.write_text(settings.read_text().replace("empty_camps_on_day0: False",
+                                                     "empty_camps_on_day0: True"))
+    spec = load_conflict(folder)
+    obs = Observed.from_spec(spec.observed, spec.start_date, spec.days)
+    run = replay(spec, 0)
+    camps = [obs.locations.index(c) for c in run.camps]
+    assert not run.observed[0].any() and obs.values[0, camps].any()
+    assert np.array_equal(run.observed, obs.values[:, camps] - obs.values[0, camps])
+    same_rises = replay(load_conflict(MALI), 0)  # the daily rises, hence departures, are the same
+    assert run.simulated[-1].sum() < same_rises.simulated[-1].sum()

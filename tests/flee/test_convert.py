@@ -136,7 +136,7 @@ def test_settings_map_to_parameters() -> None:
 
 
 @pytest.mark.parametrize(("yaml_text", "where", "message"), [
-    ("move_rules:\n  weight_softening: 0.5\n", "move_rules.weight_softening", "is not supported"),
+    ("move_rules:\n  stay_close_to_home: true\n", "move_rules.stay_close_to_home", "is not supported"),
     ("move_rules:\n  awareness_level: 0\n", "move_rules.awareness_level", "quirk Q11"),
     ("move_rules:\n  max_move_sped: 300\n", "move_rules.max_move_sped", "unknown move rule"),
     ("move_rules:\n  camp_weight: lots\n", "move_rules.camp_weight", "expected a number"),
@@ -286,3 +286,66 @@ def test_observed_locations_are_checked(tmp_path: Path) -> None:
     assert p.file.endswith("m.observed.csv") and p.line == 2 + sum(
         1 for line in observed.read_text().splitlines() if line.startswith("Mentao"))
     assert "unknown location 'Abbala'" in p.message and "did you mean 'Abala'" in p.message
+
+
+def _with_initial_idps(folder: Path, idps: dict[str, str]) -> None:
+    """Add Flee's initial_idps attribute column to locations.csv, with ``idps`` by location."""
+    def change(text: str) -> str:
+        lines = text.splitlines()
+        lines[0] += ",initial_idps"
+        return "\n".join([lines[0], *(line + f",{idps[line.split(',')[0]]}" if line.split(",")[0] in idps
+                                      else line for line in lines[1:])]) + "\n"
+    _edit(folder / "input_csv" / "locations.csv", change)
+
+
+def test_initial_idps_join_the_day0_count_at_camps_and_are_ignored_elsewhere(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _with_initial_idps(folder, {"Abala": "40", "Gao": "7", "Ansongo": "0"})
+    imported = flee_scenario(read_flee_folder(folder))
+    locs = {loc["id"]: loc for loc in imported.data["world"]["locations"]}
+    assert locs["Abala"]["displaced"] == 698 + 40 and locs["Abala"]["capacity"] == 11387 - 698
+    assert "displaced" not in locs["Gao"]  # Flee's run script fills camps only
+    [warning] = [w for w in imported.warnings if w.path == "initial_idps"]
+    assert warning.line == 3 and "at 1 locations that are not camps" in warning.message
+    def abala_at_hasten_10(f: Path) -> int:
+        locations = flee_scenario(read_flee_folder(f), hasten=10).data["world"]["locations"]
+        return next(loc["displaced"] for loc in locations if loc["id"] == "Abala")
+    assert abala_at_hasten_10(folder) == abala_at_hasten_10(MALI) + 4  # divided like every count
+
+
+def test_bad_initial_idps_are_refused_with_their_line(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _with_initial_idps(folder, {"Gao": "-3", "Abala": "many"})
+    with pytest.raises(ScenarioError) as info:
+        read_flee_folder(folder)
+    assert [(p.line, p.path) for p in info.value.problems] == [(3, "initial_idps"), (8, "initial_idps")]
+
+
+def test_empty_camps_on_day0_start_camps_empty_and_compare_changes(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _with_initial_idps(folder, {"Abala": "40"})
+    _edit(folder / "simsetting.yml", lambda t: t.replace("empty_camps_on_day0: False",
+                                                         "empty_camps_on_day0: True"))
+    imported = flee_scenario(read_flee_folder(folder))
+    abala = next(loc for loc in imported.data["world"]["locations"] if loc["id"] == "Abala")
+    assert "displaced" not in abala  # neither the day-0 count nor initial_idps
+    assert abala["capacity"] == 11387 - 698  # Flee master still takes the day-0 count off
+    assert imported.data["observed"]["from_day0"] is True
+    assert any(w.path == "spawn_rules.empty_camps_on_day0" for w in imported.warnings)
+    model = DisplacementModel(load_flee_scenario(folder), rng=0)
+    assert model.population.occupancy[model.world.index["Abala"]].sum() == 0
+
+
+@pytest.mark.parametrize(("level", "accepted"), [(5, True), (6, False)])
+def test_awareness_levels_up_to_five(level: int, accepted: bool) -> None:
+    mapped, problems = map_settings({"move_rules": {"awareness_level": level}}, "s.yml")
+    assert (problems == []) is accepted
+    if accepted:
+        assert mapped.parameters["movement"]["awareness"] == level
+    else:
+        assert "1 to 5" in problems[0].message
+
+
+def test_weight_softening_is_the_score_softening() -> None:
+    mapped, problems = map_settings({"move_rules": {"weight_softening": 0.1}}, "s.yml")
+    assert problems == [] and mapped.parameters["movement"]["score_softening"] == 0.1

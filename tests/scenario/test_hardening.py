@@ -12,7 +12,7 @@ import pytest
 
 from sim.loading import load_scenario, load_scenario_text
 from sim.model import DisplacementModel
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario import Scenario, cross_references, parse_scenario
 from sim.scenario.errors import MAX_SHOWN, ScenarioError, SourceMap
 from tests.conftest import run_conserving
 
@@ -401,6 +401,25 @@ def test_a_star_that_would_list_millions_of_journeys_is_refused_quickly() -> Non
     assert time.monotonic() - started < 5
     [p] = info.value.problems
     assert p.path == "parameters.movement.awareness" and "journeys" in p.message
+
+
+@pytest.mark.parametrize("awareness", [1, 2, 3, 4, 5])
+def test_the_journey_bound_is_exact_on_a_tree(awareness: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a tree every walk that never turns straight back is a journey, so the bound counts
+    exactly the journeys route choice lists: a limit of that many passes, one fewer is refused."""
+    n = 40  # a binary tree: location i's parent is (i - 1) // 2
+    data = {"name": "tree", "start_date": "2024-01-01", "days": 5,
+            "world": {"states": [{"id": "XAR"}],
+                      "locations": [{"id": f"l{i}", "state": "XAR", "lat": 0, "lon": i / 10}
+                                    for i in range(n)],
+                      "routes": [{"from": f"l{(i - 1) // 2}", "to": f"l{i}", "km": 10} for i in range(1, n)]},
+            "parameters": {"movement": {"awareness": awareness}}}
+    listed = len(DisplacementModel(parse_scenario(data, SourceMap("tree.yaml", data))).movement.paths.end)
+    monkeypatch.setattr(cross_references, "MAX_JOURNEYS", listed)
+    parse_scenario(data, SourceMap("tree.yaml", data))
+    monkeypatch.setattr(cross_references, "MAX_JOURNEYS", listed - 1)
+    with pytest.raises(ScenarioError, match=f"up to {listed:,} journeys"):
+        parse_scenario(data, SourceMap("tree.yaml", data))
 
 
 def slow_road(days: int, km: float, speed: float) -> dict:
