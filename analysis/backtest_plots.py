@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -44,7 +45,8 @@ def conflict_figure(camps: pd.DataFrame, conflict: str, summary: pd.Series | Non
                 linestyle="--", label="observed (UNHCR)")
         ax.set_title(str(camp), fontsize=9)
         ax.tick_params(labelsize=7)
-        ax.set_ylim(bottom=0)
+        # counts from day 0 (camps that start empty) fall below 0 where a camp shrank
+        ax.set_ylim(bottom=min(0.0, 1.05 * float(np.nanmin(observed.to_numpy()))))
         people_axis(ax)
         date_axis(ax)
     for ax in axes.ravel()[len(names):]:

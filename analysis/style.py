@@ -40,6 +40,9 @@ def people_axis(ax: Axes, axis: str = "y") -> None:
 def date_axis(ax: Axes) -> None:
     """Dates on the x axis as short, horizontal labels (day and month, the year once)."""
     locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
+    # Three to four years have too few year ticks and too many at every 6 months (matplotlib's
+    # widest monthly step): also allow yearly steps counted in months.
+    locator.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
     ax.tick_params(axis="x", labelrotation=0)

@@ -25,6 +25,9 @@ RUN = "allysim run"
 BACKTEST = "allysim backtest"
 CALIBRATION = "allysim calibration"
 CLAIMS = "allysim claims"
+ENSEMBLE = "allysim ensemble"  # also compare and sensitivity directories
+# The tables of a run directory (sim/core/recorder.py; columns in docs/outputs.md).
+RUN_TABLES = ("stocks", "states", "locations", "flows", "events", "summary")
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)$")
 
 

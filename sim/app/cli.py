@@ -1,8 +1,9 @@
 """The ``allysim`` command line (also ``python -m sim``).
 
 This module is the application layer: it ties the model to post-processing (``analysis``) for
-commands such as ``plot``. Figures and the dashboard are imported by the commands that use them,
-so that every other command starts without loading matplotlib's pyplot or Solara.
+commands such as ``plot``. Each command imports what it uses (the model, pandas, the statistics,
+figures, the dashboard) when it runs, so that ``--help``, a usage error or a light command such
+as ``validate`` answers without loading the rest.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ import time
 import traceback
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -31,36 +31,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from analysis import scoring
-from sim.app.runner import TABLE_FORMATS, RunResult, run_to_directory
 from sim.app.signals import sigterm_as_interrupt
-from sim.experiments.claims import CLAIMS_FOLDER, DEFAULT_REPLICATES, claim_files
-from sim.experiments.claims import claims as run_claims
-from sim.experiments.comparisons import arms, comparison_table
-from sim.experiments.ensembles import (
-    DEFAULT_TABLES,
-    EnsembleError,
-    EnsembleResult,
-    Plan,
-    make_plan,
-    run_plan,
-    variants_of,
-)
-from sim.experiments.ensembles import KIND as ENSEMBLE
-from sim.experiments.executors import executor
-from sim.experiments.metrics import MetricError
-from sim.experiments.replicate import RUN_TABLES
-from sim.experiments.sensitivity_analysis import SensitivityError
-from sim.experiments.sensitivity_analysis import sensitivity as run_sensitivity
-from sim.flee.backtest import conflict_name, load_conflict, run_backtest, write_backtest
-from sim.flee.calibration import TARGETS, fit, leave_one_out
-from sim.flee.convert import import_flee
-from sim.loading import load_scenario
+from sim.experiments.defaults import CLAIMS_FOLDER, DEFAULT_REPLICATES, DEFAULT_TABLES
 from sim.outputs import (
     BACKTEST,
     CALIBRATION,
     CLAIMS,
+    ENSEMBLE,
     RUN,
+    RUN_TABLES,
     OutputError,
     check_target,
     output_kind,
@@ -68,9 +47,11 @@ from sim.outputs import (
     write_atomically,
     write_json,
 )
-from sim.scenario import Scenario, ScenarioError
-from sim.scenario.errors import clip
-from sim.scenario.field_docs import markdown as field_reference
+
+if TYPE_CHECKING:
+    from analysis import scoring
+    from sim.app.runner import RunResult
+    from sim.experiments.ensembles import EnsembleResult, Plan
 
 app = typer.Typer(
     help="allysim: what-if simulations of alliance-driven displacement.",
@@ -138,6 +119,9 @@ def run(
                             "tables and columns; analysis.load_run reads either).")] = "csv",
 ) -> None:
     """Simulate a scenario and write its outputs (tables and manifest.json) to a run directory."""
+    from sim.app.runner import TABLE_FORMATS
+    from sim.scenario import ScenarioError
+
     command = "allysim " + " ".join(sys.argv[1:])
     if table_format not in TABLE_FORMATS:
         raise _fail(f"error: --format {table_format!r}: expected one of {', '.join(TABLE_FORMATS)}", 2)
@@ -170,6 +154,8 @@ def _run_with_progress(scenario: Path, output: Path | None, seed: int | None, da
                        overrides: list[str], force: bool, quiet: bool, command: str,
                        allow_outside: bool, table_format: str) -> RunResult:
     """One run to its directory, with a progress bar on a terminal."""
+    from sim.app.runner import run_to_directory
+
     if quiet or not out.is_terminal:
         if not quiet:
             out.print(f"Running {scenario} ...")
@@ -220,6 +206,10 @@ def validate(
     allow_outside_files: OutsideOption = False,
 ) -> None:
     """Check scenario files; print every problem with file, line and field. Exit 1 on any error."""
+    from sim.loading import load_scenario
+    from sim.scenario import ScenarioError
+
+
     failed = 0
     for file in files:
         try:
@@ -241,6 +231,10 @@ def schema(
                         "docs/scenario.md instead.")] = False,
 ) -> None:
     """Print the scenario file's JSON Schema (or its Markdown field reference)."""
+    from sim.scenario import Scenario
+    from sim.scenario.field_docs import markdown as field_reference
+
+
     if markdown:
         out.print(field_reference(), markup=False, end="")
         return
@@ -296,6 +290,8 @@ def dashboard(
 ) -> None:
     """Serve the browser dashboard: watch a scenario unfold, change its levers, compare."""
     from sim.app.dashboard.serve import RemoteHostRefused, check_host, resolve_scenario, serve
+    from sim.loading import load_scenario
+    from sim.scenario import ScenarioError
 
     try:
         check_host(host, allow_remote)  # serve() prints the warning for an allowed remote host
@@ -324,6 +320,10 @@ def import_flee_command(
     force: Annotated[bool, typer.Option(help="Replace an existing scenario file.")] = False,
 ) -> None:
     """Convert a Flee conflict folder into an allysim scenario (YAML plus CSVs beside it)."""
+    from sim.flee.convert import import_flee
+    from sim.scenario import ScenarioError
+
+
     if output.exists() and not force:
         raise _fail(f"error: {output} already exists; choose another -o file or pass --force")
     try:
@@ -357,6 +357,9 @@ def backtest(
 
     matplotlib.use("Agg")  # files only: no window
     from analysis.backtest_plots import save_backtest_plots
+    from sim.experiments.executors import executor
+    from sim.flee.backtest import run_backtest, write_backtest
+    from sim.scenario import ScenarioError
 
     if mode not in ("data_driven", "conflict_driven"):
         raise _fail(f"error: --mode {mode!r}: expected data_driven or conflict_driven")
@@ -463,6 +466,14 @@ def calibrate(
 
     Each finished fit is recorded in <output>.progress.jsonl as it ends, so that an interrupted
     calibration loses nothing: --resume continues it."""
+    import pandas as pd
+
+    from sim.experiments.executors import executor
+    from sim.flee.backtest import conflict_name, load_conflict
+    from sim.flee.calibration import TARGETS, fit, leave_one_out
+    from sim.scenario import ScenarioError
+
+
     if mode not in TARGETS or cv not in ("none", "loo"):
         raise _fail(f"error: --mode {mode!r} / --cv {cv!r}: expected data_driven or conflict_driven, "
                     "and none or loo")
@@ -543,6 +554,9 @@ def score(
     """Score a run or an ensemble against observed figures: each target's error and whether it is
     within tolerance (and, for an ensemble, its 90% band), summed up for calibration rows (in
     sample) and validation rows (out of sample)."""
+    from analysis import scoring
+
+
     out_file = output or directory / f"score-{targets.name.removesuffix('.csv').removesuffix('.targets')}.csv"
     if out_file.is_dir() or (out_file.exists() and not force):
         raise _fail(f"error: {out_file} already exists; choose another -o file"
@@ -620,6 +634,9 @@ def _percent(x: float) -> str:
 def _run_experiment(plan: Plan, scenarios: list, out: Path | None, jobs: int | None,
                     scheduler: str | None, resume: bool, force: bool, label: str) -> EnsembleResult:
     """Run a plan with a progress bar (ETA) on the chosen executor."""
+    from sim.experiments.ensembles import run_plan
+    from sim.experiments.executors import executor
+
     command = "allysim " + " ".join(sys.argv[1:])
     where = f"Dask scheduler {scheduler}" if scheduler else f"{jobs or 'all'} local process(es)"
     out_text = f" -> {out}/" if out else ""
@@ -638,6 +655,11 @@ def _run_experiment(plan: Plan, scenarios: list, out: Path | None, jobs: int | N
 
 
 def _experiment_errors() -> tuple[type[Exception], ...]:
+    from sim.experiments.ensembles import EnsembleError
+    from sim.experiments.metrics import MetricError
+    from sim.experiments.sensitivity_analysis import SensitivityError
+    from sim.scenario import ScenarioError
+
     return ScenarioError, MetricError, EnsembleError, SensitivityError
 
 
@@ -677,6 +699,10 @@ def ensemble(
     force: ForceOption = False,
 ) -> None:
     """Run replicates (x a sweep grid) of a scenario; Parquet tables, metrics and their spread."""
+    from sim.experiments.ensembles import make_plan, variants_of
+    from sim.scenario import ScenarioError
+
+
     kept = RUN_TABLES if tables.strip() == "all" else tuple(t.strip() for t in tables.split(",") if t.strip())
     try:
         plan, scenarios = make_plan(variants_of(scenario, set_ or [], sweep or []), replicates, seed,
@@ -707,6 +733,11 @@ def compare(
     force: ForceOption = False,
 ) -> None:
     """Baseline vs variant on common seeds: each metric's paired difference with its 95% interval."""
+    from sim.experiments.comparisons import arms, comparison_table
+    from sim.experiments.ensembles import make_plan
+    from sim.scenario import ScenarioError
+
+
     try:
         plan, scenarios = make_plan(arms(base, variant, set_ or []), replicates, seed, metric or [],
                                     ("states",))
@@ -752,6 +783,9 @@ def claims(
 
     matplotlib.use("Agg")  # files only: no window
     from analysis.claims_report import write_claims_report
+    from sim.experiments.claims import claim_files
+    from sim.experiments.claims import claims as run_claims
+    from sim.scenario import ScenarioError
 
     try:
         check_target(output, force, CLAIMS)
@@ -815,6 +849,11 @@ def sensitivity(
     force: ForceOption = False,
 ) -> None:
     """Global sensitivity of metrics to parameter ranges (SALib: Sobol or Morris)."""
+    from sim.experiments.sensitivity_analysis import sensitivity as run_sensitivity
+    from sim.loading import load_scenario
+    from sim.scenario import ScenarioError
+
+
     try:
         out_dir = output or Path("runs") / f"sensitivity-{load_scenario(scenario).name}"
         result = run_sensitivity(scenario, param, method=method, samples=samples, replicates=replicates,
@@ -859,6 +898,8 @@ def main() -> None:
     try:
         app()
     except Exception as exc:  # anything the commands did not turn into a message is a defect
+        from sim.scenario.errors import clip
+
         stamp = time.strftime("%Y%m%d-%H%M%S")
         path = Path(tempfile.gettempdir()) / f"allysim-error-{stamp}-{os.getpid()}.txt"
         path.write_text(f"allysim {' '.join(sys.argv[1:])}\n\n{traceback.format_exc()}", encoding="utf-8")

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiments.comparisons import BASELINE, VARIANT, comparison_table
+from sim.experiments.defaults import CLAIMS_FOLDER, DEFAULT_REPLICATES
 from sim.experiments.ensembles import EnsembleResult, Plan, Variant, make_plan, run_plan
 from sim.experiments.executors import executor
 from sim.experiments.metrics import MetricError
@@ -33,8 +34,6 @@ from sim.scenario import Scenario
 from sim.scenario.claims import Claim, read_claim
 from sim.scenario.errors import ScenarioError
 
-CLAIMS_FOLDER = Path("scenarios/claims")
-DEFAULT_REPLICATES = 20
 CLAIM_COLUMNS = ["claim", "text", "source", "metric", "baseline_mean", "variant_mean", "difference",
                  "ci_low", "ci_high", "expected", "smallest_effect", "verdict", "recorded", "reason",
                  "replicates", "seconds"]

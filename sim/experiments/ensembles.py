@@ -33,16 +33,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.experiments.defaults import DEFAULT_TABLES
 from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
-from sim.experiments.replicate import RUN_TABLES, Result, Task, run_replicate
+from sim.experiments.replicate import Result, Task, run_replicate
 from sim.loading import load_scenario
-from sim.outputs import package_version, remove_leftovers
+from sim.outputs import ENSEMBLE, RUN_TABLES, package_version, remove_leftovers
 from sim.scenario import Scenario
 from sim.scenario.loading import with_overrides
-
-KIND = "allysim ensemble"
-DEFAULT_TABLES = ("states", "events", "summary")
 
 
 class EnsembleError(ValueError):
@@ -246,7 +244,7 @@ def _prepare_directory(out: Path, plan: Plan, resume: bool, force: bool) -> None
         return
     remove_leftovers(out / "replicates")
     previous = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
-    if previous.get("kind") != KIND:
+    if previous.get("kind") != ENSEMBLE:
         if any(out.iterdir()):
             raise EnsembleError(f"{out} exists and is not an ensemble directory; choose another -o")
         (out / "replicates").mkdir()
@@ -295,7 +293,7 @@ def _write_manifest(out: Path, plan: Plan, command: str, started: dt.datetime, s
     reproduce = [f"allysim run {v.scenario} --seed SEED" + "".join(f" --set '{o}'" for o in v.overrides)
                  for v in plan.variants]
     data = {
-        "kind": KIND,
+        "kind": ENSEMBLE,
         "allysim_version": package_version("allysim"),
         "command": command or " ".join(sys.argv),
         "plan_sha256": plan.fingerprint(),

@@ -19,8 +19,6 @@ from sim.experiments.metrics import Outcome, parse_metric
 from sim.model import DisplacementModel
 from sim.scenario import Scenario
 
-RUN_TABLES = ("stocks", "states", "locations", "flows", "events", "summary")
-
 
 @dataclass(frozen=True)
 class Task:
