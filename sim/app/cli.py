@@ -324,6 +324,8 @@ def import_flee_command(
     from sim.scenario import ScenarioError
 
 
+    if output.is_dir():
+        raise _fail(f"error: {output} is a folder; -o names the scenario file to write")
     if output.exists() and not force:
         raise _fail(f"error: {output} already exists; choose another -o file or pass --force")
     try:

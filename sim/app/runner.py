@@ -60,8 +60,9 @@ def _prepare(scenario: str | Path | Scenario, seed: int | None, overrides: Seque
             raise ValueError("overrides apply to a scenario file; change a Scenario with model_copy")
     else:
         spec = load_scenario(scenario, [*overrides, *extra], allow_outside=allow_outside)
-    if days is not None:  # a run length, not a scenario edit: later events are simply not reached
-        spec = spec.model_copy(update={"days": days})
+    if days is not None:  # a run length, not a scenario edit: events after the end are not reached,
+        # and are left out so that the run's scenario.yaml loads again and repeats the run
+        spec = spec.model_copy(update={"days": days, "events": [e for e in spec.events if e.day < days]})
     return spec
 
 

@@ -12,13 +12,15 @@ Every mapping, and every Flee setting refused, is listed in docs/flee.md.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import os
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +63,7 @@ ISO3 = {
 # -- the scenario -----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclasses.dataclass
 class ImportedScenario:
     """A Flee folder as scenario data, and what the importer had to say about it."""
 
@@ -174,8 +176,10 @@ def flee_scenario(folder: FleeFolder, name: str | None = None,
         routes.append(item)
     pairs = {frozenset((r["from"], r["to"])) for r in routes}
 
-    events = _conflict_events(folder) + _closure_events(folder, ids, routes, pairs, warnings)
-    events.sort(key=lambda e: e["day"])
+    # Closures, then the conflict timeline (one event per location, as import_flee writes it to
+    # its own CSV file), each by day: the same events in the same order either way.
+    closures = sorted(_closure_events(folder, ids, routes, pairs, warnings), key=lambda e: e["day"])
+    events = closures + _conflict_events(folder)
     data = {
         "name": slug(name or folder.name),
         "description": f"Imported from the Flee folder {folder.name} ({folder.path}). Settings: "
@@ -225,7 +229,7 @@ def _contract_markers(routes: list[FleeRoute], markers: set[str], warnings: list
 
 def _conflict_events(folder: FleeFolder) -> list[dict[str, Any]]:
     """conflicts.csv -> conflict events at onsets and ends only (quirk Q6: later changes of a
-    non-zero intensity are ignored by Flee)."""
+    non-zero intensity are ignored by Flee), one per location, by day."""
     by_key: dict[tuple[int, float], list[str]] = defaultdict(list)
     values = folder.conflicts
     for j, name in enumerate(folder.conflict_names):
@@ -236,8 +240,8 @@ def _conflict_events(folder: FleeFolder) -> list[dict[str, Any]]:
                 by_key[(t, float(col[t]))].append(name)
             elif not on[t] and t > 0 and on[t - 1]:
                 by_key[(t, 0.0)].append(name)
-    return [{"day": day, "type": "conflict", "locations": names, "intensity": min(value, 1.0)}
-            for (day, value), names in sorted(by_key.items())]
+    return [{"day": day, "type": "conflict", "locations": [name], "intensity": min(value, 1.0)}
+            for (day, value), names in sorted(by_key.items()) for name in names]
 
 
 def _closure_events(folder: FleeFolder, ids: dict[str, str], routes: list[dict[str, Any]],
@@ -284,9 +288,10 @@ def _closure_events(folder: FleeFolder, ids: dict[str, str], routes: list[dict[s
 LOCATION_COLUMNS = ("id", "state", "kind", "population", "capacity", "lat", "lon", "conflict",
                     "displaced", "displaced_from")
 ROUTE_COLUMNS = ("from", "to", "km", "speed")
+CONFLICT_COLUMNS = ("day", "location", "intensity")
 
 
-@dataclass
+@dataclasses.dataclass
 class ImportResult:
     """Files written by ``import_flee``."""
 
@@ -300,44 +305,64 @@ def import_flee(folder: str | Path, out: str | Path, *, settings: str | Path | N
     """Write a Flee folder as an allysim scenario YAML plus CSVs beside it.
 
     ``out`` is the scenario file; ``<stem>.locations.csv``, ``<stem>.routes.csv``,
-    ``<stem>.observed.csv`` and ``<stem>.observed_total.csv`` are written next to it. The result
-    is checked by loading it back. Raises ScenarioError (every problem with file and line).
+    ``<stem>.conflicts.csv`` (conflict onsets and ends), ``<stem>.observed.csv`` and
+    ``<stem>.observed_total.csv`` are written next to it. They are written to a hidden folder
+    beside ``out`` and loaded back; only a scenario that loads is moved into place, so a failed
+    import leaves nothing behind. Raises ScenarioError (every problem with file and line).
     """
     out = Path(out)
     imported = flee_scenario(read_flee_folder(folder, settings), name=name)
     data = imported.data
     stem = out.name[: -len(out.suffix)] if out.suffix else out.name
-    base = out.parent
-    base.mkdir(parents=True, exist_ok=True)
-    files = {
-        "locations": base / f"{stem}.locations.csv",
-        "routes": base / f"{stem}.routes.csv",
-        "observed": base / f"{stem}.observed.csv",
-        "total": base / f"{stem}.observed_total.csv",
+    names = {key: f"{stem}.{key}.csv" for key in ("locations", "routes", "conflicts", "observed")}
+    names["total"] = f"{stem}.observed_total.csv"
+    conflicts = [e for e in data["events"] if e["type"] == "conflict"]
+    data["events"] = [e for e in data["events"] if e["type"] != "conflict"]
+    tables = {
+        "locations": (LOCATION_COLUMNS, data["world"].pop("locations")),
+        "routes": (ROUTE_COLUMNS, data["world"].pop("routes")),
+        "conflicts": (CONFLICT_COLUMNS, [{"day": e["day"], "location": loc, "intensity": e["intensity"]}
+                                         for e in conflicts for loc in e["locations"]]),
+        "observed": (("location", "date", "count"), data["observed"].pop("series")),
+        "total": (("date", "count"), data["observed"].pop("total")),
     }
-    _write_csv(files["locations"], LOCATION_COLUMNS, data["world"].pop("locations"))
-    _write_csv(files["routes"], ROUTE_COLUMNS, data["world"].pop("routes"))
-    _write_csv(files["observed"], ("location", "date", "count"), data["observed"].pop("series"))
-    _write_csv(files["total"], ("date", "count"), data["observed"].pop("total"))
-    data["world"]["locations_csv"] = files["locations"].name
-    data["world"]["routes_csv"] = files["routes"].name
-    data["observed"]["csv"] = files["observed"].name
-    data["observed"]["total_csv"] = files["total"].name
-    yaml = YAML()
-    yaml.width = 100
+    data["world"]["locations_csv"] = names["locations"]
+    data["world"]["routes_csv"] = names["routes"]
+    data["observed"]["csv"] = names["observed"]
+    data["observed"]["total_csv"] = names["total"]
     events = CommentedSeq()
     for ev in data["events"]:  # one line per event
         row = CommentedMap(ev)
         row.fa.set_flow_style()
         events.append(row)
-    data["events"] = events
-    with out.open("w", encoding="utf-8") as fh:
-        fh.write(f"# allysim scenario imported from the Flee folder {imported.folder.path}\n"
-                 "# (allysim import-flee); the CSV files beside it hold the map and the observed\n"
-                 "# counts. Mapping and limits: docs/flee.md\n")
-        yaml.dump(data, fh)
-    read_scenario(out)
-    return ImportResult(out, [out, *files.values()], imported.warnings)
+    ordered = {}
+    for key, value in data.items():  # conflicts_csv beside the events it adds to
+        ordered[key] = events if key == "events" else value
+        if key == "events":
+            ordered["conflicts_csv"] = names["conflicts"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.import-", dir=out.parent))
+    try:
+        for key, (columns, rows) in tables.items():
+            _write_csv(staging / names[key], columns, rows)
+        yaml = YAML()
+        yaml.width = 100
+        with (staging / out.name).open("w", encoding="utf-8") as fh:
+            fh.write(f"# allysim scenario imported from the Flee folder {imported.folder.path}\n"
+                     "# (allysim import-flee); the CSV files beside it hold the map, the conflict\n"
+                     "# timeline and the observed counts. Mapping and limits: docs/flee.md\n")
+            yaml.dump(ordered, fh)
+        try:
+            read_scenario(staging / out.name)
+        except ScenarioError as exc:  # name the files where they were to go
+            raise ScenarioError([dataclasses.replace(p, file=p.file.replace(str(staging), str(out.parent)))
+                                 for p in exc.problems]) from None
+        files = [out, *(out.parent / names[key] for key in tables)]
+        for file in files:
+            (staging / file.name).replace(file)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ImportResult(out, files, imported.warnings)
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:

@@ -9,8 +9,8 @@ allysim has.
 Whatever a file holds, reading it ends in a ``Scenario`` or a ``ScenarioError``, at a bounded
 cost: the limits below are checked before the expensive steps (YAML construction, conversion
 and validation), and every refusal names the file, the line where one is known, and the limit.
-Files named by a scenario (``world.locations_csv``, ``world.routes_csv``, ``observed.csv``,
-``observed.total_csv``, ``world.flee``) are read only from the scenario's folder and its
+Files named by a scenario (``world.locations_csv``, ``world.routes_csv``, ``conflicts_csv``,
+``observed.csv``, ``observed.total_csv``, ``world.flee``) are read only from the scenario's folder and its
 subfolders, after following symbolic links, unless the caller passes ``allow_outside=True``.
 """
 
@@ -158,7 +158,8 @@ def load_yaml(text: str, file: str) -> Any:
     if len(text) > MAX_YAML_BYTES:
         raise ScenarioError([read_problem(file, None, f"{len(text):,} characters; a scenario file may "
                                           f"have at most {MAX_YAML_BYTES:,} (put large tables in CSV "
-                                          "files: world.locations_csv, world.routes_csv, observed.csv)")])
+                                          "files: world.locations_csv, world.routes_csv, conflicts_csv, "
+                                          "observed.csv)")])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a reused anchor is legal YAML; the later one counts
@@ -230,6 +231,7 @@ def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
         problems += _expand_world(data, base_dir, source, world_sources or {}, allow_outside)
     if not problems:
         problems += inline_observed_csv(data, base_dir, source, allow_outside=allow_outside)
+        problems += _inline_conflicts_csv(data, base_dir, source, allow_outside)
     world = data.get("world") if isinstance(data, Mapping) else None
     if isinstance(world, dict):
         for key, field in (("locations_csv", "locations"), ("routes_csv", "routes")):
@@ -457,32 +459,60 @@ def inline_observed_csv(data: Any, base_dir: Path, source: SourceMap, *,
                                 ("total_csv", "total", ("date", "count"))):
         if not block.get(key):
             continue
-        path = confined_path(base_dir, block[key], ("observed", key), source, allow_outside)
-        if isinstance(path, Problem):
-            problems.append(path)
+        rows, found = _column_rows(block[key], ("observed", key), field, columns, base_dir, source,
+                                   allow_outside)
+        problems += found
+        target = block.setdefault(field, [])
+        if found or not isinstance(target, list):
             continue
-        text = read_text(path, MAX_CSV_BYTES, "utf-8-sig")
-        if isinstance(text, Problem):
-            problems.append(text)
-            continue
-        file = str(path)
-        rows = block.setdefault(field, [])
-        try:
-            for line, row in csv_rows(text, file, field):
-                if not isinstance(row, dict):
-                    missing = [c for c in columns if c not in row]
-                    if missing:
-                        problems.append(Problem(file, 1, None, field, f"missing column(s) "
-                                                f"{', '.join(missing)}; expected {','.join(columns)}"))
-                        break
-                    if not isinstance(rows, list):
-                        break
-                    continue
-                source.rows[("observed", field, len(rows))] = (file, line)
-                rows.append({c: (row[c] or "").strip() for c in columns})
-        except _CsvProblem as exc:
-            problems.append(exc.problem)
+        for file, line, row in rows:
+            source.rows[("observed", field, len(target))] = (file, line)
+            target.append(row)
     return problems
+
+
+def _inline_conflicts_csv(data: Any, base_dir: Path, source: SourceMap,
+                          allow_outside: bool) -> list[Problem]:
+    """Append a conflict event to ``events`` for each row day,location,intensity of ``conflicts_csv``."""
+    if not isinstance(data, Mapping) or not data.get("conflicts_csv"):
+        return []
+    rows, problems = _column_rows(data["conflicts_csv"], ("conflicts_csv",), "conflicts_csv",
+                                  ("day", "location", "intensity"), base_dir, source, allow_outside)
+    events = data.setdefault("events", [])
+    if problems or not isinstance(events, list):
+        return problems
+    for file, line, row in rows:
+        source.rows[("events", len(events))] = (file, line)
+        events.append({"day": row["day"], "type": "conflict", "locations": [row["location"]],
+                       "intensity": row["intensity"]})
+    return []
+
+
+def _column_rows(value: Any, where: tuple[PathPart, ...], field: str, columns: tuple[str, ...],
+                 base_dir: Path, source: SourceMap, allow_outside: bool
+                 ) -> tuple[list[tuple[str, int, dict[str, str]]], list[Problem]]:
+    """(file, line, {column: cell}) for each row of the CSV file named by ``value`` (at ``where``),
+    which must have ``columns``; or the problems that stop it being read."""
+    path = confined_path(base_dir, value, where, source, allow_outside)
+    if isinstance(path, Problem):
+        return [], [path]
+    text = read_text(path, MAX_CSV_BYTES, "utf-8-sig")
+    if isinstance(text, Problem):
+        return [], [text]
+    file = str(path)
+    rows: list[tuple[str, int, dict[str, str]]] = []
+    try:
+        for line, row in csv_rows(text, file, field):
+            if not isinstance(row, dict):
+                missing = [c for c in columns if c not in row]
+                if missing:
+                    return [], [Problem(file, 1, None, field, f"missing column(s) "
+                                        f"{', '.join(missing)}; expected {','.join(columns)}")]
+                continue
+            rows.append((file, line, {c: (row[c] or "").strip() for c in columns}))
+    except _CsvProblem as exc:
+        return [], [exc.problem]
+    return rows, []
 
 
 def _tag_name(node: Any) -> str:

@@ -182,6 +182,10 @@ class Scenario(Strict):
                       "outputs.")
     world: World
     events: list[Event] = Field(default_factory=list, description="Scripted events.")
+    conflicts_csv: str | None = Field(None, description="CSV file (relative to the scenario) with "
+                                      "rows day,location,intensity, each added to 'events' as a "
+                                      "conflict event at one location (long conflict timelines, "
+                                      "such as a Flee conflicts.csv imported). " + FILE_RULES)
     parameters: Parameters = Field(default_factory=Parameters)
     observed: ObservedSpec | None = Field(None, description="Observed counts per location "
                                           "(backtests, data-driven displacement).")
@@ -192,6 +196,7 @@ class Scenario(Strict):
         data["world"].pop("locations_csv")
         data["world"].pop("routes_csv")
         data["world"].pop("flee")
+        data.pop("conflicts_csv")
         if data["observed"] is None:
             del data["observed"]
         else:

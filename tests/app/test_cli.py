@@ -215,6 +215,8 @@ def test_import_flee_writes_a_valid_scenario(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
     assert runner.invoke(app, ["import-flee", str(FIXTURE), "-o", str(target)]).exit_code == 1
+    folder = runner.invoke(app, ["import-flee", str(FIXTURE), "-o", str(tmp_path), "--force"])
+    assert folder.exit_code == 1 and "is a folder" in folder.output
 
 
 def test_files_outside_the_scenario_folder_need_the_flag(tmp_path: Path) -> None:

@@ -61,3 +61,13 @@ def test_manifest_records_provenance(tmp_path: Path) -> None:
     assert m["seed"] == 3 and m["status"] == "completed" and m["command"] == "allysim run toy"
     assert len(m["scenario"]["sha256"]) == 64 and m["packages"]["mesa"].startswith("3.5")
     assert m["rows"]["states"] == 3 * 120
+
+
+def test_a_shortened_run_repeats_from_its_scenario_yaml(tmp_path: Path) -> None:
+    """``--days`` before the toy's later events: its resolved scenario still loads and repeats it."""
+    import json
+
+    first = run_to_directory(TOY, tmp_path / "a", seed=3, days=20).directory
+    again = run_to_directory(first / "scenario.yaml", tmp_path / "b").directory
+    hashes = [json.loads((d / "manifest.json").read_text())["outputs_sha256"] for d in (first, again)]
+    assert hashes[0] == hashes[1]

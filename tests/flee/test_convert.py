@@ -15,6 +15,7 @@ from sim.flee.folder import read_flee_folder
 from sim.flee.settings import map_settings
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
+from sim.scenario import loading as scenario_loading
 from sim.scenario.errors import ScenarioError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "flee"
@@ -197,14 +198,28 @@ def test_import_writes_a_scenario_that_loads_back(tmp_path: Path) -> None:
     out = tmp_path / "scen" / "mali.yaml"
     result = import_flee(MALI, out)
     assert [p.name for p in result.files] == ["mali.yaml", "mali.locations.csv", "mali.routes.csv",
-                                              "mali.observed.csv", "mali.observed_total.csv"]
+                                              "mali.conflicts.csv", "mali.observed.csv",
+                                              "mali.observed_total.csv"]
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(p.name for p in result.files)
     text = out.read_text()
     assert "locations_csv: mali.locations.csv" in text and "csv: mali.observed.csv" in text
+    assert "conflicts_csv: mali.conflicts.csv" in text and "type: conflict" not in text
     loaded = load_scenario(out)
     direct = load_flee_scenario(MALI)
     assert loaded.resolved() == direct.resolved()
     assert loaded.observed is not None and loaded.observed.locations() == [
         "Mentao", "Abala", "Mangaize", "Tabareybarey"]
+
+
+def test_an_import_that_does_not_load_back_leaves_nothing(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scenario_loading, "MAX_YAML_BYTES", 100)  # the scenario file is longer
+    out = tmp_path / "scen" / "mali.yaml"
+    with pytest.raises(ScenarioError) as info:
+        import_flee(MALI, out)
+    [p] = info.value.problems
+    assert p.file == str(out) and "at most 100" in p.message
+    assert list(out.parent.iterdir()) == []
 
 
 def test_world_can_name_a_flee_folder(tmp_path: Path) -> None:

@@ -130,6 +130,27 @@ def test_csv_locations_errors_name_the_csv_row(tmp_path: Path) -> None:
     assert "locs.csv:3" in msg and "world.locations[1].population" in msg and "'lots'" in msg
 
 
+def test_a_conflicts_csv_adds_a_conflict_event_per_row(tmp_path: Path) -> None:
+    (tmp_path / "timeline.csv").write_text("day,location,intensity\n3,home,1\n7,home,0\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD + "conflicts_csv: timeline.csv\n")
+    events = load_scenario(path).events
+    assert [(e.day, e.type, e.locations, e.intensity) for e in events] == [
+        (0, "conflict", ["home"], 0.5), (3, "conflict", ["home"], 1.0), (7, "conflict", ["home"], 0.0)]
+    assert "conflicts_csv" not in load_scenario(path).resolved()
+
+
+@pytest.mark.parametrize(("csv_text", "expect"), [
+    ("day,location,intensity\n3,home,1\n7,hom,0\n", ["timeline.csv:3", "unknown location 'hom'"]),
+    ("day,location,intensity\n3,home,2\n", ["timeline.csv:2", "less than or equal to 1"]),
+    ("day,place\n3,home\n", ["timeline.csv:1", "missing column(s) location, intensity"]),
+])
+def test_conflicts_csv_errors_name_the_csv_row(tmp_path: Path, csv_text: str, expect: list[str]) -> None:
+    (tmp_path / "timeline.csv").write_text(csv_text)
+    [msg] = problems(tmp_path, GOOD + "conflicts_csv: timeline.csv\n")
+    assert all(e in msg for e in expect), msg
+
+
 def test_overrides_apply_and_are_validated(tmp_path: Path) -> None:
     path = tmp_path / "good.yaml"
     path.write_text(GOOD)
