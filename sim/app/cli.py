@@ -209,7 +209,6 @@ def validate(
     from sim.loading import load_scenario
     from sim.scenario import ScenarioError
 
-
     failed = 0
     for file in files:
         try:
@@ -233,7 +232,6 @@ def schema(
     """Print the scenario file's JSON Schema (or its Markdown field reference)."""
     from sim.scenario import Scenario
     from sim.scenario.field_docs import markdown as field_reference
-
 
     if markdown:
         out.print(field_reference(), markup=False, end="")
@@ -322,7 +320,6 @@ def import_flee_command(
     """Convert a Flee conflict folder into an allysim scenario (YAML plus CSVs beside it)."""
     from sim.flee.convert import import_flee
     from sim.scenario import ScenarioError
-
 
     if output.is_dir():
         raise _fail(f"error: {output} is a folder; -o names the scenario file to write")
@@ -475,7 +472,6 @@ def calibrate(
     from sim.flee.calibration import TARGETS, fit, leave_one_out
     from sim.scenario import ScenarioError
 
-
     if mode not in TARGETS or cv not in ("none", "loo"):
         raise _fail(f"error: --mode {mode!r} / --cv {cv!r}: expected data_driven or conflict_driven, "
                     "and none or loo")
@@ -557,7 +553,6 @@ def score(
     within tolerance (and, for an ensemble, its 90% band), summed up for calibration rows (in
     sample) and validation rows (out of sample)."""
     from analysis import scoring
-
 
     out_file = output or directory / f"score-{targets.name.removesuffix('.csv').removesuffix('.targets')}.csv"
     if out_file.is_dir() or (out_file.exists() and not force):
@@ -704,7 +699,6 @@ def ensemble(
     from sim.experiments.ensembles import make_plan, variants_of
     from sim.scenario import ScenarioError
 
-
     kept = RUN_TABLES if tables.strip() == "all" else tuple(t.strip() for t in tables.split(",") if t.strip())
     try:
         plan, scenarios = make_plan(variants_of(scenario, set_ or [], sweep or []), replicates, seed,
@@ -738,7 +732,6 @@ def compare(
     from sim.experiments.comparisons import arms, comparison_table
     from sim.experiments.ensembles import make_plan
     from sim.scenario import ScenarioError
-
 
     try:
         plan, scenarios = make_plan(arms(base, variant, set_ or []), replicates, seed, metric or [],
@@ -854,7 +847,6 @@ def sensitivity(
     from sim.experiments.sensitivity_analysis import sensitivity as run_sensitivity
     from sim.loading import load_scenario
     from sim.scenario import ScenarioError
-
 
     try:
         out_dir = output or Path("runs") / f"sensitivity-{load_scenario(scenario).name}"

@@ -12,7 +12,6 @@ Every mapping, and every Flee setting refused, is listed in docs/flee.md.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import itertools
 import os
@@ -21,6 +20,7 @@ import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ ISO3 = {
 # -- the scenario -----------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
+@dataclass
 class ImportedScenario:
     """A Flee folder as scenario data, and what the importer had to say about it."""
 
@@ -291,7 +291,7 @@ ROUTE_COLUMNS = ("from", "to", "km", "speed")
 CONFLICT_COLUMNS = ("day", "location", "intensity")
 
 
-@dataclasses.dataclass
+@dataclass
 class ImportResult:
     """Files written by ``import_flee``."""
 
@@ -355,7 +355,7 @@ def import_flee(folder: str | Path, out: str | Path, *, settings: str | Path | N
         try:
             read_scenario(staging / out.name)
         except ScenarioError as exc:  # name the files where they were to go
-            raise ScenarioError([dataclasses.replace(p, file=p.file.replace(str(staging), str(out.parent)))
+            raise ScenarioError([replace(p, file=p.file.replace(str(staging), str(out.parent)))
                                  for p in exc.problems]) from None
         files = [out, *(out.parent / names[key] for key in tables)]
         for file in files:
