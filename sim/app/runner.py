@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import platform
 import sys
 import time
@@ -23,9 +24,12 @@ from sim.loading import load_scenario
 from sim.model import DisplacementModel
 from sim.outputs import RUN, choose_run_dir, package_version, sha256_of, write_atomically, write_json
 from sim.scenario import Scenario
+from sim.scenario.loading import MAX_YAML_BYTES
+from sim.scenario.table_files import split_tables
 
 OUTPUT_FILES = ("stocks", "states", "locations", "flows", "events", "summary")
 TABLE_FORMATS = ("csv", "parquet")
+RESOLVED_STEM = "scenario"  # the run directory's scenario.yaml (and scenario.<table>.csv beside it)
 PACKAGES = ("mesa", "numpy", "pandas", "pydantic", "networkx", "scipy")
 
 
@@ -113,8 +117,7 @@ def run_to_directory(
     tables = model.recorder.tables()
 
     def write(tmp: Path) -> None:
-        resolved = tmp / "scenario.yaml"
-        _dump_yaml(spec, resolved)
+        resolved, *resolved_tables = _write_resolved(spec, tmp)
         for name in OUTPUT_FILES:
             if table_format == "parquet":
                 tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
@@ -124,7 +127,9 @@ def run_to_directory(
             "kind": RUN,
             "allysim_version": package_version("allysim"),
             "scenario": {"name": spec.name, "path": str(path), "sha256": sha256_of(path),
-                         "resolved_sha256": sha256_of(resolved), "overrides": list(overrides)},
+                         "resolved_sha256": sha256_of(resolved),
+                         "resolved_tables_sha256": {p.name: sha256_of(p) for p in resolved_tables},
+                         "overrides": list(overrides)},
             "seed": spec.seed,
             "days": spec.days,
             "start_date": spec.start_date.isoformat(),
@@ -147,10 +152,27 @@ def run_to_directory(
     return RunResult(target, model, wall)
 
 
-def _dump_yaml(spec: Scenario, path: Path) -> None:
+def _write_resolved(spec: Scenario, folder: Path) -> list[Path]:
+    """Write the resolved scenario to ``folder``/scenario.yaml, and return the files written.
+
+    A world too large for one scenario file (MAX_YAML_BYTES) has its long tables written to CSV
+    files beside it (sim/scenario/table_files.py), so that the run's scenario.yaml loads again.
+    """
+    data = spec.resolved()
+    text = _yaml_text(data)
+    tables = []
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        tables = split_tables(data, RESOLVED_STEM)
+        text = _yaml_text(data)
+    path = folder / f"{RESOLVED_STEM}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return [path, *(table.write(folder, RESOLVED_STEM) for table in tables)]
+
+
+def _yaml_text(data: dict) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False
-    with path.open("w", encoding="utf-8") as fh:
-        yaml.dump(spec.resolved(), fh)
-
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()

@@ -42,6 +42,7 @@ from sim.scenario.loading import (
     read_scenario,
 )
 from sim.scenario.observed import ObservedSpec
+from sim.scenario.table_files import split_tables
 
 # Flee's country names (as written in the shipped folders) -> ISO 3166-1 alpha-3.
 ISO3 = {
@@ -285,12 +286,6 @@ def _closure_events(folder: FleeFolder, ids: dict[str, str], routes: list[dict[s
 
 # -- writing and loading ----------------------------------------------------------------------
 
-LOCATION_COLUMNS = ("id", "state", "kind", "population", "capacity", "lat", "lon", "conflict",
-                    "displaced", "displaced_from")
-ROUTE_COLUMNS = ("from", "to", "km", "speed")
-CONFLICT_COLUMNS = ("day", "location", "intensity")
-
-
 @dataclass
 class ImportResult:
     """Files written by ``import_flee``."""
@@ -314,22 +309,7 @@ def import_flee(folder: str | Path, out: str | Path, *, settings: str | Path | N
     imported = flee_scenario(read_flee_folder(folder, settings), name=name)
     data = imported.data
     stem = out.name[: -len(out.suffix)] if out.suffix else out.name
-    names = {key: f"{stem}.{key}.csv" for key in ("locations", "routes", "conflicts", "observed")}
-    names["total"] = f"{stem}.observed_total.csv"
-    conflicts = [e for e in data["events"] if e["type"] == "conflict"]
-    data["events"] = [e for e in data["events"] if e["type"] != "conflict"]
-    tables = {
-        "locations": (LOCATION_COLUMNS, data["world"].pop("locations")),
-        "routes": (ROUTE_COLUMNS, data["world"].pop("routes")),
-        "conflicts": (CONFLICT_COLUMNS, [{"day": e["day"], "location": loc, "intensity": e["intensity"]}
-                                         for e in conflicts for loc in e["locations"]]),
-        "observed": (("location", "date", "count"), data["observed"].pop("series")),
-        "total": (("date", "count"), data["observed"].pop("total")),
-    }
-    data["world"]["locations_csv"] = names["locations"]
-    data["world"]["routes_csv"] = names["routes"]
-    data["observed"]["csv"] = names["observed"]
-    data["observed"]["total_csv"] = names["total"]
+    tables = split_tables(data, stem)
     events = CommentedSeq()
     for ev in data["events"]:  # one line per event
         row = CommentedMap(ev)
@@ -337,14 +317,15 @@ def import_flee(folder: str | Path, out: str | Path, *, settings: str | Path | N
         events.append(row)
     ordered = {}
     for key, value in data.items():  # conflicts_csv beside the events it adds to
-        ordered[key] = events if key == "events" else value
+        if key != "conflicts_csv":
+            ordered[key] = events if key == "events" else value
         if key == "events":
-            ordered["conflicts_csv"] = names["conflicts"]
+            ordered["conflicts_csv"] = data["conflicts_csv"]
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{stem}.import-", dir=out.parent))
     try:
-        for key, (columns, rows) in tables.items():
-            _write_csv(staging / names[key], columns, rows)
+        for table in tables:
+            table.write(staging, stem)
         yaml = YAML()
         yaml.width = 100
         with (staging / out.name).open("w", encoding="utf-8") as fh:
@@ -357,20 +338,12 @@ def import_flee(folder: str | Path, out: str | Path, *, settings: str | Path | N
         except ScenarioError as exc:  # name the files where they were to go
             raise ScenarioError([replace(p, file=p.file.replace(str(staging), str(out.parent)))
                                  for p in exc.problems]) from None
-        files = [out, *(out.parent / names[key] for key in tables)]
+        files = [out, *(out.parent / table.name(stem) for table in tables)]
         for file in files:
             (staging / file.name).replace(file)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ImportResult(out, files, imported.warnings)
-
-
-def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=columns, extrasaction="raise")
-        w.writeheader()
-        for row in rows:
-            w.writerow({k: ("" if row.get(k) is None else row[k]) for k in columns})
 
 
 def load_flee_scenario(folder: str | Path, *, settings: str | Path | None = None,
