@@ -424,27 +424,13 @@ class _CsvProblem(Exception):
 def _inline_csv(world: dict, key: str, field: str, base_dir: Path,
                 source: SourceMap, allow_outside: bool = False) -> list[Problem]:
     """Append a CSV file's rows to ``world[field]`` and remember each row's line for errors."""
-    csv_path = confined_path(base_dir, world[key], ("world", key), source, allow_outside)
-    if isinstance(csv_path, Problem):
-        return [csv_path]
-    text = read_text(csv_path, MAX_CSV_BYTES, "utf-8-sig")
-    if isinstance(text, Problem):
-        return [text]
-    rows = world.setdefault(field, [])
-    if not isinstance(rows, list):
-        return []
-    file = str(csv_path)
-    try:
-        for line, row in csv_rows(text, file, field):
-            if not isinstance(row, dict):
-                continue  # the header
-            if None in row:
-                return [Problem(file, line, None, field, "row has more cells than the header")]
-            clean = {k.strip(): v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
-            source.rows[("world", field, len(rows))] = (file, line)
-            rows.append(clean)
-    except _CsvProblem as exc:
-        return [exc.problem]
+    rows, problems = _column_rows(world[key], ("world", key), field, None, base_dir, source, allow_outside)
+    target = world.setdefault(field, [])
+    if problems or not isinstance(target, list):
+        return problems
+    for file, line, row in rows:
+        source.rows[("world", field, len(target))] = (file, line)
+        target.append(row)
     return []
 
 
@@ -488,11 +474,13 @@ def _inline_conflicts_csv(data: Any, base_dir: Path, source: SourceMap,
     return []
 
 
-def _column_rows(value: Any, where: tuple[PathPart, ...], field: str, columns: tuple[str, ...],
+def _column_rows(value: Any, where: tuple[PathPart, ...], field: str, columns: tuple[str, ...] | None,
                  base_dir: Path, source: SourceMap, allow_outside: bool
                  ) -> tuple[list[tuple[str, int, dict[str, str]]], list[Problem]]:
     """(file, line, {column: cell}) for each row of the CSV file named by ``value`` (at ``where``),
-    which must have ``columns``; or the problems that stop it being read."""
+    which must have ``columns`` (only those are kept); or the problems that stop it being read.
+    With ``columns`` None every column is kept, and empty cells are left out (the field's default).
+    """
     path = confined_path(base_dir, value, where, source, allow_outside)
     if isinstance(path, Problem):
         return [], [path]
@@ -504,12 +492,20 @@ def _column_rows(value: Any, where: tuple[PathPart, ...], field: str, columns: t
     try:
         for line, row in csv_rows(text, file, field):
             if not isinstance(row, dict):
-                missing = [c for c in columns if c not in row]
+                missing = [c for c in columns or () if c not in row]
                 if missing:
                     return [], [Problem(file, 1, None, field, f"missing column(s) "
-                                        f"{', '.join(missing)}; expected {','.join(columns)}")]
+                                        f"{', '.join(missing)}; expected {','.join(columns or ())}")]
                 continue
-            rows.append((file, line, {c: (row[c] or "").strip() for c in columns}))
+            extra = [cell for cell in row.pop(None, []) if cell.strip()]  # (empty ones: trailing commas)
+            if extra:
+                return [], [Problem(file, line, None, field, f"row has {len(extra)} more cell(s) than "
+                                    f"the header ({clip(', '.join(extra))})")]
+            if columns is None:
+                rows.append((file, line, {k.strip(): v.strip() for k, v in row.items()
+                                          if v is not None and v.strip() != ""}))
+            else:
+                rows.append((file, line, {c: (row[c] or "").strip() for c in columns}))
     except _CsvProblem as exc:
         return [], [exc.problem]
     return rows, []

@@ -130,6 +130,22 @@ def test_csv_locations_errors_name_the_csv_row(tmp_path: Path) -> None:
     assert "locs.csv:3" in msg and "world.locations[1].population" in msg and "'lots'" in msg
 
 
+def test_a_csv_row_longer_than_its_header_is_refused_unless_the_extra_cells_are_empty(
+        tmp_path: Path) -> None:
+    (tmp_path / "locs.csv").write_text("id,state,population,lat,lon\nhome,XAR,1000,1,1,,\n"
+                                       "camp,XBM,0,0,1,camp\n")
+    text = GOOD.replace(
+        "  locations:\n    - {id: home, state: XAR, population: 1000, lat: 1, lon: 1}\n"
+        "    - {id: camp, state: XBM, kind: camp, lat: 0, lon: 1}\n",
+        "  locations_csv: locs.csv\n")
+    [msg] = problems(tmp_path, text)
+    assert "locs.csv:3" in msg and "1 more cell(s) than the header (camp)" in msg
+    (tmp_path / "timeline.csv").write_text("day,location,intensity,\n3,home,1,\n")  # trailing commas
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD + "conflicts_csv: timeline.csv\n")
+    assert [e.day for e in load_scenario(path).events] == [0, 3]
+
+
 def test_a_conflicts_csv_adds_a_conflict_event_per_row(tmp_path: Path) -> None:
     (tmp_path / "timeline.csv").write_text("day,location,intensity\n3,home,1\n7,home,0\n")
     path = tmp_path / "s.yaml"
