@@ -43,6 +43,7 @@ from sim.scenario.errors import (
     problems_from_validation,
     read_problem,
 )
+from sim.scenario.parameters import Parameters
 from sim.scenario.schema import Scenario
 
 WorldSource = Callable[..., list[Problem]]
@@ -303,6 +304,9 @@ def _apply_override(data: Any, item: str, source: SourceMap) -> list[Problem]:
         return [Problem(origin, None, None, item, "expected dotted.path=value")]
     key, raw = item.split("=", 1)
     parts: list[PathPart] = [int(p) if p.isascii() and p.isdigit() else p for p in key.strip().split(".")]
+    if parts[0] in Parameters.model_fields and parts[0] not in Scenario.model_fields:
+        return [Problem(origin, None, None, key, f"no top-level field {parts[0]!r}: rule parameters "
+                        f"are under 'parameters' (parameters.{key.strip()}={raw})")]
     try:
         value = plain_data(load_yaml(raw, origin)) if raw.strip() else ""
     except ScenarioError as exc:

@@ -167,6 +167,14 @@ def test_conflicts_csv_errors_name_the_csv_row(tmp_path: Path, csv_text: str, ex
     assert all(e in msg for e in expect), msg
 
 
+def test_an_override_of_a_rule_parameter_without_its_prefix_names_the_right_path(tmp_path: Path) -> None:
+    path = tmp_path / "good.yaml"
+    path.write_text(GOOD)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, ["movement.awareness=2"])
+    assert "rule parameters are under 'parameters' (parameters.movement.awareness=2)" in str(info.value)
+
+
 def test_overrides_apply_and_are_validated(tmp_path: Path) -> None:
     path = tmp_path / "good.yaml"
     path.write_text(GOOD)
