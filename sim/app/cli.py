@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -78,6 +79,25 @@ def main_options(
 # emoji=False: ":100:" in a message is a line number, not an emoji code
 out = Console(highlight=False, soft_wrap=True, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+PIPE_WIDTH = 200  # where tables print to a pipe or a file: wide enough for every column
+
+
+def _table(title: str, columns: Sequence[str], labels: Sequence[str]) -> Table:
+    """A table with ``labels`` columns left-aligned and the others (numbers, intervals, dates)
+    right-aligned. On a narrow terminal cells wrap at spaces or fold: nothing is cut off."""
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col, justify="left" if col in labels else "right", overflow="fold")
+    return table
+
+
+def _show(*tables: Table) -> None:
+    """Print tables at the terminal's width; a pipe or a file has none, so there they keep their
+    natural width (up to PIPE_WIDTH)."""
+    shown = out if out.is_terminal else Console(highlight=False, soft_wrap=True, emoji=False,
+                                                width=PIPE_WIDTH)
+    for table in tables:
+        shown.print(table)
 
 
 OutsideOption = Annotated[bool, typer.Option("--allow-outside-files", help="Let the scenario name "
@@ -179,10 +199,9 @@ def _print_summary(result: RunResult) -> None:
     tables = model.recorder.tables()
     summary = tables["summary"]
     last = tables["states"][tables["states"]["day"] == model.day]
-    table = Table(title=f"{model.spec.name}: {model.spec.days} days from {model.spec.start_date}")
-    columns = ("state", "peak refugees", "on", "refugees now", "IDPs now", "returnees", "moved out")
-    for col in columns:
-        table.add_column(col, justify="left" if col in ("state", "on") else "right", no_wrap=col == "on")
+    table = _table(f"{model.spec.name}: {model.spec.days} days from {model.spec.start_date}",
+                   ("state", "peak refugees", "on", "refugees now", "IDPs now", "returnees", "moved out"),
+                   labels=("state",))
     table.caption = ("refugees hosted at the peak and now; moved out = relocated, resettled or evacuated "
                      "from the state")
     merged = summary.merge(last, on="state")
@@ -192,7 +211,7 @@ def _print_summary(result: RunResult) -> None:
     for row in ranked.head(10).itertuples():
         table.add_row(row.state, f"{row.peak_refugees_hosted:,}", row.peak_refugees_date or "-",
                       f"{row.refugees_hosted:,}", f"{row.idps:,}", f"{row.returnees:,}", f"{row.moved_out:,}")
-    out.print(table)
+    _show(table)
     totals = model.recorder.totals
     out.print(f"Fled home: {int(summary.total_fled.sum()):,}  ·  refugees: {totals['refugees']:,}  ·  "
               f"IDPs: {totals['idps']:,}  ·  returnees: {totals['returnees']:,}  ·  "
@@ -396,13 +415,13 @@ def backtest(
         write_atomically(output, write)
     except OutputError as exc:
         raise _fail(f"error: {exc}") from None
-    table = Table(title=f"Backtest ({mode}, {replicates} replicate{'s' if replicates > 1 else ''})")
-    for col in ("conflict", "days", "camps", "ARD", "ARD rescaled", "total error", "wall s"):
-        table.add_column(col, justify="left" if col == "conflict" else "right")
+    table = _table(f"Backtest ({mode}, {replicates} replicate{'s' if replicates > 1 else ''})",
+                   ("conflict", "days", "camps", "ARD", "ARD rescaled", "total error", "wall s"),
+                   labels=("conflict",))
     for row in result.summary.itertuples():
         table.add_row(row.conflict, str(row.days), str(row.camps), f"{row.ard:.3f}",
                       f"{row.ard_rescaled:.3f}", f"{row.total_error:.3f}", f"{row.wall_seconds:.2f}")
-    out.print(table)
+    _show(table)
     for row in result.summary[result.summary["unplaced"] > 0].itertuples():
         err.print(f"warning: {row.conflict}: {row.unplaced:,.0f} people the data count as newly "
                   "displaced could not be placed (no location in conflict, or none with residents "
@@ -520,23 +539,18 @@ def calibrate(
 
     write_atomically(output, write)
     progress.unlink()
-    shown = Table(title=f"calibrated on all {len(folders)} folders ({mode})")
-    shown.add_column("parameter")
-    shown.add_column("value", justify="right")
+    shown = _table(f"calibrated on all {len(folders)} folders ({mode})", ("parameter", "value"),
+                   labels=("parameter",))
     for k, v in fitted.items():
         shown.add_row(k, f"{v:.4g}")
-    out.print(shown)
+    _show(shown)
     if table is not None:
-        cvt = Table(title=f"leave-one-out: {table['metric'].iloc[0]}")
-        for col in ("conflict", "in sample", "out of sample"):
-            cvt.add_column(col, justify="left" if col == "conflict" else "right")
+        cvt = _table(f"leave-one-out: {table['metric'].iloc[0]}", ("conflict", "in sample", "out of sample"),
+                     labels=("conflict",))
         for r in table.itertuples():
             cvt.add_row(r.conflict, f"{r.in_sample:.3f}", f"{r.out_of_sample:.3f}")
-        out.print(cvt)
+        _show(cvt)
     out.print(f"Outputs: {output}/", markup=False)
-
-
-PIPE_WIDTH = 200  # where score tables print to a pipe or a file: wide enough for every column
 
 
 @app.command()
@@ -571,11 +585,8 @@ def score(
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise _fail(f"error: cannot write {out_file}: {exc.strerror or exc}") from None
-    # a pipe or a file has no width: there the tables keep their natural width (numbers whole)
-    shown = out if out.is_terminal else Console(highlight=False, soft_wrap=True, emoji=False,
-                                                width=PIPE_WIDTH)
-    shown.print(_score_table(result, escape(f"{directory}: {len(result.table)} targets of {targets}")))
-    shown.print(_score_summary(result))
+    _show(_score_table(result, escape(f"{directory}: {len(result.table)} targets of {targets}")),
+          _score_summary(result))
     out.print(f"Scores: {out_file}", markup=False)
 
 
@@ -584,10 +595,7 @@ def _score_table(result: scoring.Scores, title: str) -> Table:
     columns = (["variant"] if several else []) + ["target", "role", "observed"] + (
         ["median", "90% band", "error", "tol.", "within", "in band"] if result.ensemble
         else ["simulated", "error", "tol.", "within"])
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col, justify="left" if col in ("variant", "target", "role") else "right",
-                         overflow="fold", no_wrap=col != "target")  # a label folds, a number never
+    table = _table(title, columns, labels=("variant", "target", "role"))
     for r in result.table.itertuples():
         simulated = ([_number(r.median), f"{_number(r.q05)} to {_number(r.q95)}"] if result.ensemble
                      else [_number(r.simulated)])
@@ -601,11 +609,10 @@ def _score_table(result: scoring.Scores, title: str) -> Table:
 
 def _score_summary(result: scoring.Scores) -> Table:
     several = _several_variants(result)
-    table = Table(title="Summary: calibration rows are in sample, validation rows out of sample")
     columns = (["variant"] if several else []) + ["role", "targets", "within tolerance", "median |error|"]
     columns += ["in band"] if result.ensemble else []
-    for col in columns:
-        table.add_column(col, justify="left" if col in ("variant", "role") else "right", no_wrap=True)
+    table = _table("Summary: calibration rows are in sample, validation rows out of sample", columns,
+                   labels=("variant", "role"))
     for r in result.summary.itertuples():
         cells = [r.role, str(r.targets), f"{r.within_tolerance:.0%}", f"{r.median_abs_relative_error:.0%}"]
         if result.ensemble:
@@ -661,9 +668,7 @@ def _experiment_errors() -> tuple[type[Exception], ...]:
 
 
 def _summary_table(result: EnsembleResult, title: str) -> Table:
-    table = Table(title=title)
-    for col in ("variant", "metric", "n", "median", "90% interval"):
-        table.add_column(col, justify="right" if col in ("n", "median", "90% interval") else "left")
+    table = _table(title, ("variant", "metric", "n", "median", "90% interval"), labels=("variant", "metric"))
     for row in result.summary.itertuples():
         table.add_row(str(row.variant), str(row.metric), str(row.n), _number(row.median),
                       f"{_number(row.q05)} to {_number(row.q95)}")
@@ -707,7 +712,7 @@ def ensemble(
         result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, resume, force, "ensemble")
     except _experiment_errors() as exc:
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
-    out.print(_summary_table(result, f"{scenario.stem}: {replicates} replicates, seeds "
+    _show(_summary_table(result, f"{scenario.stem}: {replicates} replicates, seeds "
                              f"{plan.seeds[0]}-{plan.seeds[-1]}"))
     out.print(f"Wall time: {result.wall_seconds:.1f} s  ·  outputs: {out_dir}/", markup=False)
 
@@ -745,15 +750,14 @@ def compare(
     _save_figure("compare_figure", out_dir / "compare.png", table, result.metrics, result.tables["states"],
                  f"{base.stem}: variant ({variant.stem if variant else ', '.join(set_ or [])}) vs "
                  f"baseline, {replicates} paired seeds")
-    shown = Table(title=f"variant - baseline, {replicates} paired seeds (95% intervals)")
-    for col in ("metric", "baseline", "variant", "difference", "paired interval", "unpaired interval",
-                "gain"):
-        shown.add_column(col, justify="left" if col == "metric" else "right")
+    shown = _table(f"variant - baseline, {replicates} paired seeds (95% intervals)",
+                   ("metric", "baseline", "variant", "difference", "paired interval", "unpaired interval",
+                    "gain"), labels=("metric",))
     for r in table.itertuples():
         shown.add_row(r.metric, _number(r.baseline_mean), _number(r.variant_mean), _number(r.difference),
                       f"{_number(r.ci_low)} to {_number(r.ci_high)}",
                       f"{_number(r.unpaired_low)} to {_number(r.unpaired_high)}", f"{r.pairing_gain:.1f}x")
-    out.print(shown)
+    _show(shown)
     out.print(f"Wall time: {result.wall_seconds:.1f} s  ·  outputs: {out_dir}/ (compare.csv, compare.png)",
               markup=False)
 
@@ -806,13 +810,13 @@ def claims(
         write_atomically(output, write)
     except OutputError as exc:
         raise _fail(f"error: {exc}") from None
-    shown = Table(title=f"Claims: variant - baseline, {replicates} paired seeds (95% intervals)")
-    for col in ("claim", "metric", "expected", "difference", "95% interval", "verdict"):
-        shown.add_column(col, justify="right" if col in ("difference", "95% interval") else "left")
+    shown = _table(f"Claims: variant - baseline, {replicates} paired seeds (95% intervals)",
+                   ("claim", "metric", "expected", "difference", "95% interval", "verdict"),
+                   labels=("claim", "metric", "expected", "verdict"))
     for r in result.table.itertuples():
         shown.add_row(escape(r.claim), escape(r.metric), r.expected, _number(r.difference),
                       f"{_number(r.ci_low)} to {_number(r.ci_high)}", r.verdict)
-    out.print(shown)
+    _show(shown)
     out.print(f"Outputs: {output}/ (claims.csv, report.md, figures/)", markup=False)
     if check:
         changed = result.changed()
@@ -858,15 +862,13 @@ def sensitivity(
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
     _save_figure("sensitivity_figure", out_dir / "sensitivity.png", result.indices,
                  title=f"{scenario.stem}: {method} indices, {len(result.samples)} samples")
-    shown = Table(title=f"{method} indices (95% confidence)")
     columns = [c for c in result.indices.columns if not c.endswith("_conf")]
-    for col in columns:
-        shown.add_column(col, justify="left" if col in ("metric", "parameter") else "right")
+    shown = _table(f"{method} indices (95% confidence)", columns, labels=("metric", "parameter"))
     for row in result.indices.to_dict("records"):
         shown.add_row(*[str(row[c]) if c in ("metric", "parameter") else
                         f"{row[c]:.3g}" + (f" ± {row[c + '_conf']:.2g}" if f"{c}_conf" in row else "")
                         for c in columns])
-    out.print(shown)
+    _show(shown)
     out.print(f"Outputs: {out_dir}/ (sensitivity.csv, samples.csv, sensitivity.png)", markup=False)
 
 

@@ -93,6 +93,9 @@ def test_the_commands_write_tables_and_figures(tmp_path: Path) -> None:
                                "parameters.displacement.flee_rate=0.02", "-o", str(tmp_path / "c")])
     assert done.exit_code == 0, done.output
     assert {"compare.csv", "compare.png"} <= {f.name for f in (tmp_path / "c").iterdir()}
+    # Printed to a pipe, the table keeps its natural width: a metric and its intervals on one line.
+    row = next(line for line in done.output.splitlines() if "returnees_at_end" in line)
+    assert row.count(" to ") == 2 and row.rstrip().endswith("x │"), done.output
     flee_rate = "parameters.displacement.flee_rate=0.002:0.02"
     done = runner.invoke(app, ["sensitivity", str(TOY), "--param", flee_rate, "--samples", "2", *common,
                                "-o", str(tmp_path / "s")])
