@@ -127,7 +127,7 @@ def run(
                       "default: runs/<scenario name> (a free name is chosen).")] = None,
     seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
     days: Annotated[int | None, typer.Option(min=1, help="Run this many days instead of the "
-                    "scenario's (events after the end are not reached).")] = None,
+                    "scenario's, as --set days=N (events after the end are left out).")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override any field: "
                     "dotted.path=value (repeatable), e.g. parameters.movement.awareness=2.")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,

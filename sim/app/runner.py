@@ -24,7 +24,7 @@ from sim.loading import load_scenario
 from sim.model import DisplacementModel
 from sim.outputs import RUN, choose_run_dir, package_version, sha256_of, write_atomically, write_json
 from sim.scenario import Scenario
-from sim.scenario.loading import MAX_YAML_BYTES
+from sim.scenario.loading import MAX_YAML_BYTES, with_overrides
 from sim.scenario.table_files import split_tables
 
 OUTPUT_FILES = ("stocks", "states", "locations", "flows", "events", "summary")
@@ -57,17 +57,15 @@ def simulate(spec: Scenario, on_day: Callable[[int, int], None] | None = None
 
 def _prepare(scenario: str | Path | Scenario, seed: int | None, overrides: Sequence[str],
              days: int | None, allow_outside: bool = False) -> Scenario:
-    extra = [f"seed={seed}"] if seed is not None else []
+    """The scenario to run. ``days`` is a ``days`` override: the run's length, leaving out the
+    events after its end."""
+    length = [f"days={days}"] if days is not None else []
     if isinstance(scenario, Scenario):
-        spec = scenario
-        if overrides or extra:
+        if overrides or seed is not None:
             raise ValueError("overrides apply to a scenario file; change a Scenario with model_copy")
-    else:
-        spec = load_scenario(scenario, [*overrides, *extra], allow_outside=allow_outside)
-    if days is not None:  # a run length, not a scenario edit: events after the end are not reached,
-        # and are left out so that the run's scenario.yaml loads again and repeats the run
-        spec = spec.model_copy(update={"days": days, "events": [e for e in spec.events if e.day < days]})
-    return spec
+        return with_overrides(scenario, length) if length else scenario
+    return load_scenario(scenario, [*overrides, *([f"seed={seed}"] if seed is not None else []), *length],
+                         allow_outside=allow_outside)
 
 
 def run_scenario(scenario: str | Path | Scenario, seed: int | None = None, overrides: Sequence[str] = (),

@@ -244,10 +244,24 @@ def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
         scenario = Scenario.model_validate(plain_data(data))
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, source, Scenario)) from None
-    problems = [source.problem(p, msg) for p, msg in check_references(scenario)]
+    kept = list(range(len(scenario.events)))
+    if any(item.partition("=")[0].strip() == "days" for item in overrides):
+        # A run length, not an edit: the events after the end are not reached, and are left out
+        # (so that the run's scenario.yaml loads again).
+        kept = [i for i in kept if scenario.events[i].day < scenario.days]
+        scenario = scenario.model_copy(update={"events": [scenario.events[i] for i in kept]})
+    problems = [source.problem(_in_file(p, kept), msg) for p, msg in check_references(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _in_file(path: tuple[PathPart, ...], kept: list[int]) -> tuple[PathPart, ...]:
+    """A problem's field path with its event index as in the file (``kept``: the file's index of
+    each event checked)."""
+    if len(path) > 1 and path[0] == "events" and isinstance(path[1], int):
+        return ("events", kept[path[1]], *path[2:])
+    return path
 
 
 def with_overrides(scenario: Scenario, overrides: Sequence[str], origin: str = "<scenario>", *,

@@ -175,6 +175,20 @@ def test_an_override_of_a_rule_parameter_without_its_prefix_names_the_right_path
     assert "rule parameters are under 'parameters' (parameters.movement.awareness=2)" in str(info.value)
 
 
+def test_a_days_override_is_a_run_length_that_leaves_out_the_events_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD + "  - {day: 8, type: conflict, locations: [home], intensity: 1}\n"
+                           "  - {day: 3, type: conflict, locations: [hom], intensity: 1}\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, ["days=5"])
+    [problem] = info.value.problems  # the event on day 8 is left out, not refused ...
+    assert (problem.line, problem.path) == (16, "events[2].locations")  # ... and the file's lines hold
+    path.write_text(path.read_text().replace("[hom]", "[home]"))
+    shortened = load_scenario(path, ["days=5"])
+    assert (shortened.days, [e.day for e in shortened.events]) == (5, [0, 3])
+    assert [e.day for e in load_scenario(path).events] == [0, 8, 3]
+
+
 def test_overrides_apply_and_are_validated(tmp_path: Path) -> None:
     path = tmp_path / "good.yaml"
     path.write_text(GOOD)
