@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.backtests.backtest import CALIBRATED  # noqa: E402
 from sim.experiments.ensembles import ensemble  # noqa: E402
-from sim.flee.backtest import CALIBRATED  # noqa: E402
 from sim.loading import load_scenario  # noqa: E402
 from sim.model import DisplacementModel  # noqa: E402
 

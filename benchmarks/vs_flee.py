@@ -19,7 +19,7 @@ the other, each in a fresh child process:
 For both it prints wall seconds (reading the folder + simulating; interpreter start and imports
 excluded), peak memory (the child's maximum resident set size), agent-days per second (Flee:
 agents alive summed over days; allysim: displaced people summed over days, the same quantity)
-and the ARD and rescaled ARD (sim/flee/ard.py) against the same observed series, plus the speed
+and the ARD and rescaled ARD (sim/backtests/ard.py) against the same observed series, plus the speed
 ratio Flee wall / allysim wall. Results are also written to DIR/race.csv and DIR/race.md.
 With ``--jobs 2`` two conflicts are raced at once (on a 2-core machine, one per core); within a
 conflict Flee and allysim still run one after the other.
@@ -98,8 +98,8 @@ def run_child(cmd: list[str], out_dir: Path) -> tuple[dict, float]:
 
 
 def allysim_child(folder: str, hasten: int, seed: int, rules: str) -> None:
+    from sim.backtests.backtest import calibration, observed_camps
     from sim.core.cohorts import Status
-    from sim.flee.backtest import calibration, observed_camps
     from sim.flee.convert import load_flee_scenario
     from sim.model import DisplacementModel
 
@@ -140,7 +140,7 @@ def observed(folder: Path, camps: list[str], days: int, hasten: int):
 def measure(result: dict, rss: float, folder: Path, hasten: int) -> dict:
     import numpy as np
 
-    from sim.flee.ard import scores
+    from sim.backtests.ard import scores
 
     sim = np.array(result["counts"])
     obs = observed(folder, result["camps"], len(sim), hasten)

@@ -25,7 +25,7 @@ OUTPUTS = ("sim.outputs",)  # output directories: no sim imports, usable by ever
 FLEE_CONVERSION = (*SCENARIO, "sim.core.observed", "sim.flee.convert", "sim.flee.folder",
                    "sim.flee.records", "sim.flee.series", "sim.flee.settings")
 LOADING = (*FLEE_CONVERSION, "sim.loading")
-FLEE = (*MODEL, *LOADING, "sim.flee")
+BACKTESTS = (*MODEL, *LOADING, "sim.backtests")
 EXPERIMENTS = (*MODEL, *LOADING, *OUTPUTS, "sim.experiments")
 
 # module imported -> the sim modules it may load (itself included; packages' __init__ always)
@@ -42,7 +42,7 @@ ALLOWED = {
     "sim.model": MODEL,
     "sim.flee.convert": FLEE_CONVERSION,
     "sim.loading": LOADING,
-    "sim.flee.backtest": FLEE,
+    "sim.backtests.backtest": BACKTESTS,
     "sim.experiments": EXPERIMENTS,
     "sim.outputs": OUTPUTS,
 }

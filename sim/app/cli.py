@@ -375,8 +375,8 @@ def backtest(
 
     matplotlib.use("Agg")  # files only: no window
     from analysis.backtest_plots import save_backtest_plots
+    from sim.backtests.backtest import run_backtest, write_backtest
     from sim.experiments.executors import executor
-    from sim.flee.backtest import run_backtest, write_backtest
     from sim.scenario import ScenarioError
 
     if mode not in ("data_driven", "conflict_driven"):
@@ -486,9 +486,9 @@ def calibrate(
     calibration loses nothing: --resume continues it."""
     import pandas as pd
 
+    from sim.backtests.backtest import conflict_name, load_conflict
+    from sim.backtests.calibration import TARGETS, fit, leave_one_out
     from sim.experiments.executors import executor
-    from sim.flee.backtest import conflict_name, load_conflict
-    from sim.flee.calibration import TARGETS, fit, leave_one_out
     from sim.scenario import ScenarioError
 
     if mode not in TARGETS or cv not in ("none", "loo"):

@@ -1,3 +1,3 @@
-"""Flee conflict folders: reading and checking them, turning them into scenarios, their observed
-series, the ARD error metric and backtests against UNHCR registrations.
+"""Flee conflict folders: reading and checking them, their observed series and rule settings,
+and turning them into scenarios (``world: {flee: folder}``, ``allysim import-flee``).
 """

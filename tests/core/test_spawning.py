@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.backtests.backtest import load_conflict
 from sim.core.cohorts import Status
 from sim.core.observed import Observed
 from sim.core.spawning import daily_new
-from sim.flee.backtest import load_conflict
 from sim.model import DisplacementModel
 from sim.scenario import Scenario
 

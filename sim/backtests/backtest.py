@@ -4,7 +4,7 @@
 file with an ``observed`` block) ``replicates`` times with seeds 0..N-1 and returns two tables:
 
 * camps: one row per conflict, replicate, day and camp: simulated and observed counts;
-* summary: one row per conflict: the ARD, rescaled ARD and total error (sim/flee/ard.py) averaged
+* summary: one row per conflict: the ARD, rescaled ARD and total error (sim/backtests/ard.py) averaged
   over replicates, and the mean wall time of one replicate.
 
 With ``out`` it writes them as camps.csv and backtest.csv (the figures are drawn by
@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.backtests.ard import scores
 from sim.core.cohorts import Status
 from sim.core.observed import Observed
-from sim.flee.ard import scores
 from sim.flee.convert import load_flee_scenario
 from sim.loading import load_scenario
 from sim.model import DisplacementModel

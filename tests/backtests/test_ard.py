@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.flee.ard import ard, ard_rescaled, scores, total_error
+from sim.backtests.ard import ard, ard_rescaled, scores, total_error
 
 # Two camps, three days.
 SIM = np.array([[0, 0], [10, 0], [30, 10]])

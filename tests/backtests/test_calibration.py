@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.flee.backtest import load_conflict
-from sim.flee.calibration import TARGETS, Knob, fit, leave_one_out
+from sim.backtests.backtest import load_conflict
+from sim.backtests.calibration import TARGETS, Knob, fit, leave_one_out
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "flee"
 

@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 
 from analysis.backtest_plots import plot_backtest_dir, save_backtest_plots
-from sim.core.observed import Observed
-from sim.flee.ard import scores
-from sim.flee.backtest import (
+from sim.backtests.ard import scores
+from sim.backtests.backtest import (
     CALIBRATED,
     CAMP_COLUMNS,
     SUMMARY_COLUMNS,
@@ -21,6 +20,7 @@ from sim.flee.backtest import (
     replay,
     run_backtest,
 )
+from sim.core.observed import Observed
 from sim.flee.convert import import_flee
 from sim.scenario.errors import ScenarioError
 

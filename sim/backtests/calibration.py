@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from sim.flee.ard import scores
-from sim.flee.backtest import Replay, replay
+from sim.backtests.ard import scores
+from sim.backtests.backtest import Replay, replay
 from sim.scenario import Scenario
 from sim.scenario.loading import with_overrides
 
