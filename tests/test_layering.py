@@ -25,7 +25,7 @@ OUTPUTS = ("sim.outputs",)  # output directories: no sim imports, usable by ever
 FLEE_CONVERSION = (*SCENARIO, "sim.core.observed", "sim.flee.convert", "sim.flee.folder",
                    "sim.flee.records", "sim.flee.series", "sim.flee.settings")
 LOADING = (*FLEE_CONVERSION, "sim.loading")
-BACKTESTS = (*MODEL, *LOADING, "sim.backtests")
+BACKTESTS = (*MODEL, *LOADING, "sim.experiments.defaults", "sim.backtests")
 EXPERIMENTS = (*MODEL, *LOADING, *OUTPUTS, "sim.experiments")
 
 # module imported -> the sim modules it may load (itself included; packages' __init__ always)

@@ -376,7 +376,7 @@ def backtest(
     matplotlib.use("Agg")  # files only: no window
     from analysis.backtest_plots import save_backtest_plots
     from sim.backtests.backtest import run_backtest, write_backtest
-    from sim.experiments.executors import executor
+    from sim.experiments.executors import ExecutorError, executor
     from sim.scenario import ScenarioError
 
     if mode not in ("data_driven", "conflict_driven"):
@@ -401,8 +401,8 @@ def backtest(
                                       on_progress=on_progress)
         except ScenarioError as exc:
             raise _fail(str(exc)) from None
-        except ValueError as exc:  # an unknown --rules name
-            raise _fail(f"error: --rules: {exc}") from None
+        except (ValueError, ExecutorError) as exc:  # an unknown --rules name, too many replicates, ...
+            raise _fail(f"error: {exc}") from None
 
     def write(tmp: Path) -> None:
         write_backtest(result, tmp)
@@ -488,7 +488,7 @@ def calibrate(
 
     from sim.backtests.backtest import conflict_name, load_conflict
     from sim.backtests.calibration import TARGETS, fit, leave_one_out
-    from sim.experiments.executors import executor
+    from sim.experiments.executors import ExecutorError, executor
     from sim.scenario import ScenarioError
 
     if mode not in TARGETS or cv not in ("none", "loo"):
@@ -512,21 +512,24 @@ def calibrate(
         with progress.open("a", encoding="utf-8") as f:
             f.write(json.dumps(entry) + "\n")
 
-    if not kept:
-        record({"plan": plan})
-    with executor(jobs, scheduler) as pool:
-        fitted = kept.get("all")
-        if fitted is None:
-            fitted = fit(specs, mode, budget, pool=pool)
-            record({"all": fitted})
+    try:
+        with executor(jobs, scheduler) as pool:
+            if not kept:  # (only once the runs can start: a refused executor leaves no journal)
+                record({"plan": plan})
+            fitted = kept.get("all")
+            if fitted is None:
+                fitted = fit(specs, mode, budget, pool=pool)
+                record({"all": fitted})
 
-        def fold_done(row: dict) -> None:
-            record({"fold": row})
-            err.print(f"left out {row['conflict']}: done", markup=False)
+            def fold_done(row: dict) -> None:
+                record({"fold": row})
+                err.print(f"left out {row['conflict']}: done", markup=False)
 
-        table = (leave_one_out(names, specs, mode, budget, pool=pool, fitted_on_all=fitted,
-                               done=kept.get("folds"), on_fold=fold_done)
-                 if cv == "loo" else None)
+            table = (leave_one_out(names, specs, mode, budget, pool=pool, fitted_on_all=fitted,
+                                   done=kept.get("folds"), on_fold=fold_done)
+                     if cv == "loo" else None)
+    except ExecutorError as exc:
+        raise _fail(f"error: {exc}") from None
 
     def write(tmp: Path) -> None:
         pd.DataFrame([{"parameter": k, "value": v} for k, v in fitted.items()]).to_csv(
@@ -660,11 +663,12 @@ def _run_experiment(plan: Plan, scenarios: list, out: Path | None, jobs: int | N
 
 def _experiment_errors() -> tuple[type[Exception], ...]:
     from sim.experiments.ensembles import EnsembleError
+    from sim.experiments.executors import ExecutorError
     from sim.experiments.metrics import MetricError
     from sim.experiments.sensitivity_analysis import SensitivityError
     from sim.scenario import ScenarioError
 
-    return ScenarioError, MetricError, EnsembleError, SensitivityError
+    return ScenarioError, MetricError, EnsembleError, SensitivityError, ExecutorError
 
 
 def _summary_table(result: EnsembleResult, title: str) -> Table:

@@ -26,6 +26,7 @@ import pandas as pd
 from sim.backtests.ard import scores
 from sim.core.cohorts import Status
 from sim.core.observed import Observed
+from sim.experiments.defaults import MAX_REPLICATES, MAX_RUNS
 from sim.flee.convert import load_flee_scenario
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
@@ -72,7 +73,7 @@ class BacktestResult:
 def calibration(rules: str = "calibrated") -> list[str]:
     """The ``--set`` overrides of a rule set: "calibrated" (CALIBRATED) or "folder" (none)."""
     if rules not in RULES:
-        raise ValueError(f"rules must be one of {', '.join(RULES)}, not {rules!r}")
+        raise ValueError(f"--rules must be one of {', '.join(RULES)}, not {rules!r}")
     if rules == "folder":
         return []
     return [f"parameters.movement.{key}={value}" for key, value in CALIBRATED.items()]
@@ -149,8 +150,9 @@ def run_backtest(folders: Sequence[str | Path], replicates: int = 1, mode: str =
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if replicates < 1:
-        raise ValueError("replicates must be at least 1")
+    if not 1 <= replicates <= MAX_REPLICATES or replicates * len(folders) > MAX_RUNS:
+        raise ValueError(f"replicates must be 1 to {MAX_REPLICATES:,}, and replicates x conflicts at "
+                         f"most {MAX_RUNS:,} (sim/experiments/defaults.py)")
     calibration(rules)  # checks the name
     specs = []
     problems: list[Problem] = []

@@ -11,3 +11,9 @@ from pathlib import Path
 DEFAULT_TABLES = ("states", "events", "summary")  # run tables an ensemble keeps unless told
 CLAIMS_FOLDER = Path("scenarios/claims")
 DEFAULT_REPLICATES = 20  # paired seeds per claim
+# What one experiment may plan (its variants and seeds are built before any run starts): a
+# sweep grid or a sensitivity sample of at most MAX_VARIANTS variants, at most MAX_REPLICATES
+# seeds each, and at most MAX_RUNS runs in all.
+MAX_VARIANTS = 100_000
+MAX_REPLICATES = 100_000
+MAX_RUNS = 1_000_000

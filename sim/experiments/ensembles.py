@@ -19,6 +19,7 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import os
 import shutil
 import sys
@@ -33,13 +34,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.defaults import DEFAULT_TABLES
+from sim.experiments.defaults import DEFAULT_TABLES, MAX_REPLICATES, MAX_RUNS, MAX_VARIANTS
 from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
 from sim.experiments.replicate import Result, Task, run_replicate
 from sim.loading import load_scenario
 from sim.outputs import ENSEMBLE, RUN_TABLES, package_version, remove_leftovers
 from sim.scenario import Scenario
+from sim.scenario.fields import MAX_SEED
 from sim.scenario.loading import with_overrides
 
 
@@ -99,8 +101,24 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
         axes.append([f"{path.strip()}={v}" for v in split_values(values)])
     if not axes:
         return (Variant("baseline", str(scenario), tuple(overrides)),)
+    check_size(math.prod(len(axis) for axis in axes), 1, "the --sweep grid")
     return tuple(Variant(", ".join(combo), str(scenario), (*overrides, *combo))
                  for combo in itertools.product(*axes))
+
+
+def check_size(variants: int, replicates: int, what: str = "the experiment") -> None:
+    """Refuse an experiment larger than one may plan (sim/experiments/defaults.py), before any of
+    it is built."""
+    if replicates < 1:
+        raise EnsembleError("replicates must be 1 or more")
+    if replicates > MAX_REPLICATES:
+        raise EnsembleError(f"{replicates:,} replicates; at most {MAX_REPLICATES:,} in one experiment")
+    if variants > MAX_VARIANTS:
+        raise EnsembleError(f"{what} has {variants:,} variants; at most {MAX_VARIANTS:,} in one "
+                            "experiment")
+    if variants * replicates > MAX_RUNS:
+        raise EnsembleError(f"{variants:,} variants x {replicates:,} replicates is "
+                            f"{variants * replicates:,} runs; at most {MAX_RUNS:,} in one experiment")
 
 
 def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = None,
@@ -111,8 +129,9 @@ def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = N
     Seeds start at ``seed`` (default: the first variant's scenario seed). ``allow_outside`` lets
     scenario files name files outside their folder.
     """
-    if replicates < 1:
-        raise EnsembleError("replicates must be 1 or more")
+    check_size(len(variants), replicates)
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise EnsembleError(f"seed {seed}: expected 0 to 2^62 ({MAX_SEED:,})")
     unknown = sorted(set(tables) - set(RUN_TABLES))
     if unknown:
         raise EnsembleError(f"unknown table(s) {', '.join(unknown)}; "

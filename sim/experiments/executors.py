@@ -18,6 +18,14 @@ from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
+LOCAL_JOBS_PER_CORE = 4  # local worker processes beyond this many a core are refused
+CONNECT_WAIT = 30.0  # seconds to reach a Dask scheduler
+
+
+class ExecutorError(Exception):
+    """Replicates cannot run where they were sent: too many local processes, or a Dask cluster
+    that cannot be reached, has no worker, or runs another allysim version."""
+
 
 class InlineExecutor(Executor):
     """Runs each task at once in this process (one job: no start-up cost, easy to debug)."""
@@ -43,11 +51,21 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
     if scheduler is not None:
         from distributed import Client  # only users of a cluster need it loaded
 
-        with Client(scheduler, timeout="30s") as client:
+        try:
+            client = Client(scheduler, timeout=f"{CONNECT_WAIT:.0f}s")
+        except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
+            raise ExecutorError(f"cannot reach the Dask scheduler {scheduler!r} ({exc}); start one "
+                                "with: dask scheduler (docs/ensembles.md)") from None
+        with client:
             _check_workers(client, scheduler)
             yield client.get_executor(pure=False)
         return
-    jobs = default_jobs() if jobs is None else jobs
+    cores = default_jobs()
+    jobs = cores if jobs is None else jobs
+    if jobs > LOCAL_JOBS_PER_CORE * cores:
+        raise ExecutorError(f"--jobs {jobs}: this machine gives {cores} core(s), and more than "
+                         f"{LOCAL_JOBS_PER_CORE * cores} local processes would only compete for them "
+                         "(a Dask cluster, --scheduler, runs on more machines)")
     if jobs <= 1:
         yield InlineExecutor()
         return
@@ -65,11 +83,11 @@ def _check_workers(client: Any, scheduler: str) -> None:
     try:
         client.wait_for_workers(1, timeout=WORKER_WAIT)
     except TimeoutError:
-        raise RuntimeError(f"the Dask scheduler {scheduler} has no worker after {WORKER_WAIT:.0f} s; "
+        raise ExecutorError(f"the Dask scheduler {scheduler} has no worker after {WORKER_WAIT:.0f} s; "
                            "start workers with: dask worker " + scheduler) from None
     mine = metadata.version("allysim")
     versions = client.run(metadata.version, "allysim")
     other = {addr: v for addr, v in versions.items() if v != mine}
     if other:
-        raise RuntimeError(f"Dask workers run another allysim version than this one ({mine}): "
+        raise ExecutorError(f"Dask workers run another allysim version than this one ({mine}): "
                            + ", ".join(f"{a} has {v}" for a, v in other.items()))

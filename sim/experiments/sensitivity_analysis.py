@@ -24,7 +24,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from sim.experiments.ensembles import EnsembleResult, Variant, make_plan, run_plan
+from sim.experiments.ensembles import EnsembleResult, Variant, check_size, make_plan, run_plan
 from sim.experiments.executors import executor
 
 METHODS = ("sobol", "morris")
@@ -134,6 +134,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
     if not params:
         raise SensitivityError("name at least one --param dotted.path=low:high")
     parameters = [parse_parameter(p) for p in params]
+    per_sample = len(parameters) + (2 if method == "sobol" else 1)  # runs SALib makes of each of N
+    check_size(samples * per_sample, replicates, f"--samples {samples} (x {per_sample} runs each)")
     x = sample(parameters, method, samples, seed=0 if seed is None else seed)
     variants = [Variant(f"sample {i}", str(scenario), (*overrides, *(p.setting(v) for p, v in zip(
         parameters, row, strict=True)))) for i, row in enumerate(x)]

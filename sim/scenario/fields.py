@@ -31,6 +31,9 @@ MAX_KM = 1e5
 # Route awareness (hops): the largest Flee uses in practice is 5; the journey bounds in
 # sim/scenario/cross_references.py refuse any world where that would list too many journeys.
 MAX_AWARENESS = 5
+# Seeds: an ensemble's replicates take seed, seed + 1, ..., and every one must stay a 64-bit
+# integer (tables, Parquet) however many replicates an experiment may plan.
+MAX_SEED = 2**62
 # Files a scenario names (the limits themselves are in sim/scenario/loading.py).
 FILE_RULES = ("Inside the scenario's folder or its subfolders (after following links) unless "
               "outside files are allowed; UTF-8, at most 64 MiB, cells at most 10,000 characters.")

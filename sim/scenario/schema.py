@@ -19,6 +19,7 @@ from sim.scenario.fields import (
     MAX_DAYS,
     MAX_KM,
     MAX_PEOPLE,
+    MAX_SEED,
     MAX_SPEED,
     MAX_WEIGHT,
     MIN_SPEED,
@@ -178,8 +179,8 @@ class Scenario(Strict):
     start_date: dt.date = Field(description="Calendar date of day 0 (YYYY-MM-DD); the run ends "
                                 "before the year 9000.")
     days: int = Field(ge=1, le=MAX_DAYS, description="Number of simulated days (at most 36,500).")
-    seed: int = Field(0, ge=0, description="Random seed: same scenario and seed give identical "
-                      "outputs.")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Random seed (0 to 2^62): same scenario "
+                      "and seed give identical outputs.")
     world: World
     events: list[Event] = Field(default_factory=list, description="Scripted events.")
     conflicts_csv: str | None = Field(None, description="CSV file (relative to the scenario) with "

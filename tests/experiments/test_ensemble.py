@@ -17,6 +17,8 @@ from sim.experiments.ensembles import EnsembleError, variants_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "scenarios" / "toy.yaml"
+CLAIMS = ROOT / "scenarios" / "claims"
+FLEE_CUT = ROOT / "tests" / "fixtures" / "flee" / "mali_cut"
 SWEEP = "parameters.movement.awareness=1,2"
 
 
@@ -108,10 +110,25 @@ def test_the_commands_write_tables_and_figures(tmp_path: Path) -> None:
     ["compare", str(TOY), "--jobs", "1"],
     ["sensitivity", str(TOY), "--param", "parameters.movement.camp_weight=4:1"],
     ["ensemble", str(TOY), "--sweep", "parameters.movement.awareness"],
+    # more than one experiment may plan, refused before anything is built
+    ["ensemble", str(TOY), "--replicates", "1000000000"],
+    ["ensemble", str(TOY), "--sweep", "seed=" + ",".join(map(str, range(400))),
+     "--sweep", "days=" + ",".join(map(str, range(10, 410)))],
+    ["compare", str(TOY), "--set", "days=20", "--replicates", "200000"],
+    ["sensitivity", str(TOY), "--param", "parameters.displacement.flee_rate=0.002:0.02",
+     "--samples", "10000000"],
+    ["claims", "--claims", str(CLAIMS), "--replicates", "1000000000"],
+    ["backtest", str(FLEE_CUT), "--replicates", "1000000000"],
+    # a seed past 64-bit integers, more local processes than the cores can use, no such scheduler
+    ["ensemble", str(TOY), "--seed", str(10**25), "--replicates", "2"],
+    ["ensemble", str(TOY), "--jobs", "100000", "--replicates", "2"],
+    ["calibrate", str(FLEE_CUT), "--jobs", "100000"],
+    ["ensemble", str(TOY), "--scheduler", "not-an-address", "--replicates", "2"],
 ])
 def test_bad_experiments_are_messages_not_tracebacks(args: list[str], tmp_path: Path) -> None:
     done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "x")])
     assert done.exit_code == 1 and "Traceback" not in done.output and "error" in done.output
+    assert not (tmp_path / "x").exists() and not list(tmp_path.glob("*.progress.jsonl"))
 
 
 def test_morris_keeps_whole_numbers_inside_their_range() -> None:

@@ -52,6 +52,9 @@ def test_good_scenario_loads_with_defaults(tmp_path: Path) -> None:
     [
         # 1 misspelt top-level key, with a suggestion and its line
         ("days: 10", "dayz: 10", ["bad.yaml:3:1: dayz: unknown field 'dayz'", "did you mean 'days'?"]),
+        # a seed past what every replicate's seed (seed, seed + 1, ...) can be as a 64-bit integer
+        ("days: 10", "days: 10\nseed: 4611686018427387905",
+         ["bad.yaml:4", "seed", "less than or equal to 4611686018427387904"]),
         # 2 misspelt event type
         ("type: conflict", "type: conflikt",
          ["bad.yaml:14", "events[0].type", "found type 'conflikt'", "did you mean 'conflict'?"]),
