@@ -266,10 +266,15 @@ def plot(
                       "default: <directory>/plots.")] = None,
 ) -> None:
     """Draw the figures of a run, an ensemble or a comparison as PNG files."""
+    target = output or directory / "plots"
+    if target.exists() and not target.is_dir():
+        raise _fail(f"error: {target} is a file; -o names the folder the PNG files go to")
     try:
-        files = _save_plots(directory, output or directory / "plots")
+        files = _save_plots(directory, target)
     except (FileNotFoundError, ValueError) as exc:
         raise _fail(f"error: {exc}") from None
+    except OSError as exc:  # a folder that cannot be made or written
+        raise _fail(f"error: cannot write the figures to {target}: {exc.strerror or exc}") from None
     for file in files:
         out.print(str(file), markup=False)
 
@@ -300,13 +305,19 @@ def dashboard(
                         "from scenarios/ such as mechanisms/intervention (default: toy).")] = None,
     host: Annotated[str, typer.Option(help="Address to serve on (loopback by default; any other "
                     "needs --allow-remote).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8765,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8765,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow a host other than "
                             "127.0.0.1, ::1 or localhost. The dashboard has no authentication: "
                             "anyone who can reach it can use it.")] = False,
 ) -> None:
     """Serve the browser dashboard: watch a scenario unfold, change its levers, compare."""
-    from sim.app.dashboard.serve import RemoteHostRefused, check_host, resolve_scenario, serve
+    from sim.app.dashboard.serve import (
+        RemoteHostRefused,
+        check_address,
+        check_host,
+        resolve_scenario,
+        serve,
+    )
     from sim.loading import load_scenario
     from sim.scenario import ScenarioError
 
@@ -314,6 +325,9 @@ def dashboard(
         check_host(host, allow_remote)  # serve() prints the warning for an allowed remote host
     except RemoteHostRefused as exc:
         raise _fail(f"error: {exc}", code=2) from None
+    problem = check_address(host, port)
+    if problem:
+        raise _fail(f"error: {problem}", code=2)
     if scenario is not None:
         scenario = resolve_scenario(str(scenario))  # a file, or a picker name such as mechanisms/aid
         try:

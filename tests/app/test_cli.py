@@ -93,6 +93,8 @@ def test_plot_draws_an_ensemble_and_a_comparison_and_refuses_the_rest(tmp_path: 
                             (tmp_path / "missing", "does not exist"), (TOY, "not a directory")):
         result = runner.invoke(app, ["plot", str(target)])
         assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    into_a_file = runner.invoke(app, ["plot", str(tmp_path / "e"), "-o", str(TOY)])
+    assert into_a_file.exit_code == 1 and "is a file; -o names the folder" in into_a_file.output
 
 
 def test_python_dash_m_and_help() -> None:

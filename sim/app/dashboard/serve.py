@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -58,6 +59,21 @@ def check_host(host: str, allow_remote: bool = False) -> str | None:
             "reach it: anyone who can connect can open it and run scenarios on this machine.")
 
 
+def check_address(host: str, port: int) -> str | None:
+    """Why a server could not listen on ``host``:``port`` (a name that does not resolve, a port
+    in use or not allowed), or None: said before the server starts, in one line."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.removeprefix("[").removesuffix("]"), port, type=socket.SOCK_STREAM,
+            flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            sock.bind(address)
+    except OSError as exc:
+        return f"cannot serve on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
 def server_command(host: str = "127.0.0.1", port: int = 8765) -> list[str]:
     """The ``solara run`` command line that serves the dashboard."""
     return [sys.executable, "-m", "solara", "run", str(APP_FILE), "--host", host, "--port", str(port),
@@ -80,12 +96,17 @@ def serve(scenario: str | None = None, host: str = "127.0.0.1", port: int = 8765
     """Serve the dashboard with ``solara run`` until interrupted; returns its exit code.
 
     A non-loopback ``host`` needs ``allow_remote`` (see ``check_host``): without it nothing is
-    served and the code is 2; with it a warning is printed.
+    served and the code is 2; with it a warning is printed. An address the server could not
+    listen on (``check_address``) is refused with code 2 too.
     """
     try:
         warning = check_host(host, allow_remote)
     except RemoteHostRefused as exc:
         print(f"allysim dashboard: {exc}", file=sys.stderr)
+        return 2
+    problem = check_address(host, port)
+    if problem:
+        print(f"allysim dashboard: {problem}", file=sys.stderr)
         return 2
     path = None
     if scenario:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 
@@ -90,3 +91,16 @@ def test_solara_reads_the_cull_timeout_the_server_sets(monkeypatch: pytest.Monke
     assert float(seen.stdout.split()[-1]) == 60.0
     monkeypatch.setenv(serve.CULL_TIMEOUT_ENV, "5m")  # a value set by whoever starts it wins
     assert serve.server_env()[serve.CULL_TIMEOUT_ENV] == "5m"
+
+
+def test_an_address_the_server_could_not_listen_on_is_refused_before_it_starts(fake_server: list) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = CliRunner().invoke(app, ["dashboard", str(TOY), "--port", str(port)])
+        assert refused.exit_code == 2 and fake_server == []
+        assert f"cannot serve on 127.0.0.1:{port}: Address already in use" in refused.stderr
+        assert serve.serve(str(TOY), port=port) == 2 and fake_server == []
+    elsewhere = CliRunner().invoke(app, ["dashboard", str(TOY), "--host", "192.0.2.1", "--allow-remote"])
+    assert elsewhere.exit_code == 2 and "cannot serve on 192.0.2.1:8765" in elsewhere.stderr  # not ours
