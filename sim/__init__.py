@@ -31,7 +31,12 @@ except metadata.PackageNotFoundError:  # running from a source tree that was nev
     __version__ = "0+unknown"
 
 
+_PACKAGES = ("experiments",)  # docs/api.md: sim.experiments.ensemble(...) after `import sim`
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
+    if name in _PACKAGES:
+        return import_module(f"sim.{name}")
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -58,3 +58,10 @@ def test_plots_leave_the_matplotlib_backend_alone() -> None:
             "print(matplotlib.get_backend())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "pdf"
+
+
+def test_the_experiment_api_is_reached_from_import_sim() -> None:
+    """docs/api.md writes ``sim.experiments.ensemble(...)`` after a plain ``import sim``."""
+    code = "import sim; print(callable(sim.experiments.ensemble), callable(sim.experiments.compare))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]
