@@ -8,6 +8,7 @@ the session has been disconnected for ``SESSION_CULL_TIMEOUT``.
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
 import os
 import socket
@@ -61,17 +62,27 @@ def check_host(host: str, allow_remote: bool = False) -> str | None:
 
 def check_address(host: str, port: int) -> str | None:
     """Why a server could not listen on ``host``:``port`` (a name that does not resolve, a port
-    in use or not allowed), or None: said before the server starts, in one line."""
+    in use or not allowed), or None: said before the server starts, in one line.
+
+    Binds every address the name resolves to, as the server does, which skips an address family
+    the machine does not have (EADDRNOTAVAIL: ``localhost`` as ``::1`` without IPv6)."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host.removeprefix("[").removesuffix("]"), port, type=socket.SOCK_STREAM,
-            flags=socket.AI_PASSIVE)[0]
-        with socket.socket(family, kind, proto) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
-            sock.bind(address)
+        addresses = socket.getaddrinfo(host.removeprefix("[").removesuffix("]"), port,
+                                       type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except OSError as exc:
         return f"cannot serve on {host}:{port}: {exc.strerror or exc}"
-    return None
+    problem, bound = None, 0
+    for family, kind, proto, _, address in addresses:
+        try:
+            with socket.socket(family, kind, proto) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+                sock.bind(address)
+            bound += 1
+        except OSError as exc:
+            problem = f"cannot serve on {host}:{port}: {exc.strerror or exc}"
+            if exc.errno != errno.EADDRNOTAVAIL:
+                return problem
+    return None if bound else problem
 
 
 def server_command(host: str = "127.0.0.1", port: int = 8765) -> list[str]:

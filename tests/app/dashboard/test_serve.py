@@ -104,3 +104,18 @@ def test_an_address_the_server_could_not_listen_on_is_refused_before_it_starts(f
         assert serve.serve(str(TOY), port=port) == 2 and fake_server == []
     elsewhere = CliRunner().invoke(app, ["dashboard", str(TOY), "--host", "192.0.2.1", "--allow-remote"])
     assert elsewhere.exit_code == 2 and "cannot serve on 192.0.2.1:8765" in elsewhere.stderr  # not ours
+
+
+def test_an_address_family_the_machine_lacks_is_skipped_as_the_server_skips_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``localhost`` may resolve to an address this machine cannot have (``::1`` without IPv6):
+    the server binds the others, so the check does too, and refuses only when none binds."""
+    real = socket.getaddrinfo
+
+    def resolve(host: str, port: int, *args: object, **kwargs: object) -> list:
+        return real("192.0.2.1", port, *args, **kwargs) + real("127.0.0.1", port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    assert serve.check_address("localhost", 0) is None
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: real("192.0.2.1", port, *a, **k))
+    assert "Cannot assign requested address" in serve.check_address("localhost", 0)
