@@ -26,7 +26,7 @@ import pandas as pd
 from sim.backtests.ard import scores
 from sim.core.cohorts import Status
 from sim.core.observed import Observed
-from sim.experiments.defaults import MAX_REPLICATES, MAX_RUNS
+from sim.experiments.defaults import size_problem
 from sim.flee.convert import load_flee_scenario
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
@@ -150,9 +150,9 @@ def run_backtest(folders: Sequence[str | Path], replicates: int = 1, mode: str =
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if not 1 <= replicates <= MAX_REPLICATES or replicates * len(folders) > MAX_RUNS:
-        raise ValueError(f"replicates must be 1 to {MAX_REPLICATES:,}, and replicates x conflicts at "
-                         f"most {MAX_RUNS:,} (sim/experiments/defaults.py)")
+    too_large = size_problem(len(folders), replicates, "the backtest")
+    if too_large:
+        raise ValueError(too_large)
     calibration(rules)  # checks the name
     specs = []
     problems: list[Problem] = []

@@ -1,4 +1,5 @@
-"""Defaults the experiment commands and their Python API share.
+"""Defaults the experiment commands and their Python API share, and the limits on what one
+experiment may plan.
 
 Kept apart from the modules that run experiments so that the command line can show them in
 its help without loading the simulation.
@@ -17,3 +18,18 @@ DEFAULT_REPLICATES = 20  # paired seeds per claim
 MAX_VARIANTS = 100_000
 MAX_REPLICATES = 100_000
 MAX_RUNS = 1_000_000
+
+
+def size_problem(variants: int, replicates: int, what: str = "the experiment") -> str | None:
+    """What makes ``variants`` x ``replicates`` runs more than one experiment may plan, or None;
+    checked before any of it is built."""
+    if replicates < 1:
+        return "replicates must be 1 or more"
+    if replicates > MAX_REPLICATES:
+        return f"{replicates:,} replicates; at most {MAX_REPLICATES:,} in one experiment"
+    if variants > MAX_VARIANTS:
+        return f"{what} has {variants:,} variants; at most {MAX_VARIANTS:,} in one experiment"
+    if variants * replicates > MAX_RUNS:
+        return (f"{variants:,} variants x {replicates:,} replicates is {variants * replicates:,} runs; "
+                f"at most {MAX_RUNS:,} in one experiment")
+    return None

@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.defaults import DEFAULT_TABLES, MAX_REPLICATES, MAX_RUNS, MAX_VARIANTS
+from sim.experiments.defaults import DEFAULT_TABLES, size_problem
 from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
 from sim.experiments.replicate import Result, Task, run_replicate
@@ -109,16 +109,9 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
 def check_size(variants: int, replicates: int, what: str = "the experiment") -> None:
     """Refuse an experiment larger than one may plan (sim/experiments/defaults.py), before any of
     it is built."""
-    if replicates < 1:
-        raise EnsembleError("replicates must be 1 or more")
-    if replicates > MAX_REPLICATES:
-        raise EnsembleError(f"{replicates:,} replicates; at most {MAX_REPLICATES:,} in one experiment")
-    if variants > MAX_VARIANTS:
-        raise EnsembleError(f"{what} has {variants:,} variants; at most {MAX_VARIANTS:,} in one "
-                            "experiment")
-    if variants * replicates > MAX_RUNS:
-        raise EnsembleError(f"{variants:,} variants x {replicates:,} replicates is "
-                            f"{variants * replicates:,} runs; at most {MAX_RUNS:,} in one experiment")
+    problem = size_problem(variants, replicates, what)
+    if problem:
+        raise EnsembleError(problem)
 
 
 def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = None,

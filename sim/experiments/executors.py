@@ -64,8 +64,8 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
     jobs = cores if jobs is None else jobs
     if jobs > LOCAL_JOBS_PER_CORE * cores:
         raise ExecutorError(f"--jobs {jobs}: this machine gives {cores} core(s), and more than "
-                         f"{LOCAL_JOBS_PER_CORE * cores} local processes would only compete for them "
-                         "(a Dask cluster, --scheduler, runs on more machines)")
+                            f"{LOCAL_JOBS_PER_CORE * cores} local processes would only compete for "
+                            "them (a Dask cluster, --scheduler, runs on more machines)")
     if jobs <= 1:
         yield InlineExecutor()
         return
@@ -83,11 +83,11 @@ def _check_workers(client: Any, scheduler: str) -> None:
     try:
         client.wait_for_workers(1, timeout=WORKER_WAIT)
     except TimeoutError:
-        raise ExecutorError(f"the Dask scheduler {scheduler} has no worker after {WORKER_WAIT:.0f} s; "
-                           "start workers with: dask worker " + scheduler) from None
+        raise ExecutorError(f"the Dask scheduler {scheduler} has no worker after {WORKER_WAIT:.0f} "
+                            "s; start workers with: dask worker " + scheduler) from None
     mine = metadata.version("allysim")
     versions = client.run(metadata.version, "allysim")
     other = {addr: v for addr, v in versions.items() if v != mine}
     if other:
         raise ExecutorError(f"Dask workers run another allysim version than this one ({mine}): "
-                           + ", ".join(f"{a} has {v}" for a, v in other.items()))
+                            + ", ".join(f"{a} has {v}" for a, v in other.items()))
