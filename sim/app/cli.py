@@ -8,6 +8,7 @@ as ``validate`` answers without loading the rest.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.rich_utils
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -62,6 +64,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+HELP_PIPE_WIDTH = 120  # --help to a pipe or a file: wide enough that no example is cut short
+if not sys.stdout.isatty() and "TERMINAL_WIDTH" not in os.environ:
+    typer.rich_utils.MAX_WIDTH = HELP_PIPE_WIDTH
 
 
 def _version(value: bool) -> None:
@@ -901,6 +908,15 @@ def _save_figure(name: str, file: Path, *args: object, **kwargs: object) -> None
     fig = getattr(experiment_plots, name)(*args, **kwargs)
     fig.savefig(file, dpi=110)
     plt.close(fig)
+
+
+def _unwrapped(doc: str) -> str:
+    """A docstring with each paragraph on one line: the help shows a line break where it stands."""
+    return "\n\n".join(" ".join(part.split()) for part in inspect.cleandoc(doc).split("\n\n"))
+
+
+for _command in app.registered_commands:
+    _command.help = _unwrapped(_command.callback.__doc__ or "")
 
 
 INTERNAL_ERROR = 70  # sysexits.h EX_SOFTWARE: not the input's fault

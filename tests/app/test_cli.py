@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from analysis import load_run
@@ -101,6 +102,25 @@ def test_python_dash_m_and_help() -> None:
     done = subprocess.run([sys.executable, "-m", "sim", "run", "--help"], capture_output=True, text=True,
                           check=True)
     assert "--seed" in done.stdout and "--set" in done.stdout and "--force" in done.stdout
+
+
+def test_help_read_from_a_pipe_is_whole() -> None:
+    """Help piped to a pager or a file is neither cut short nor broken where the source wraps."""
+    def help_of(*command: str) -> str:
+        return subprocess.run([sys.executable, "-m", "sim", *command, "--help"], capture_output=True,
+                              text=True, check=True, env={"PATH": "/usr/bin:/bin"}).stdout
+
+    listing = help_of()
+    commands = [c.name for c in app.registered_commands if c.name] + [
+        c.callback.__name__ for c in app.registered_commands if not c.name]
+    assert len(commands) == 13 and all(f"│ {name} " in listing for name in commands)
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # each paragraph one line: the help wraps it
+        assert all("\n" not in part for part in command.help.split("\n\n")), name
+    for name in ("run", "score", "ensemble", "sensitivity", "calibrate"):
+        text = help_of(name)
+        assert "…" not in text, name
+    assert "so that an interrupted calibration loses nothing" in help_of("calibrate")
 
 
 def test_the_installed_allysim_command_runs() -> None:
