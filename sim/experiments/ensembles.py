@@ -93,12 +93,20 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
                 sweeps: Sequence[str] = ()) -> tuple[Variant, ...]:
     """The variants of one scenario: the product of every ``path=a,b,c`` sweep, each with the
     common overrides first; a single variant named ``baseline`` without sweeps."""
-    axes = []
+    axes, swept = [], set()
     for sweep in sweeps:
         path, sep, values = sweep.partition("=")
-        if not sep or not path.strip() or not split_values(values):
+        path, values = path.strip(), split_values(values)
+        if not sep or not path or not values:
             raise EnsembleError(f"--sweep {sweep!r}: expected dotted.path=a,b,c")
-        axes.append([f"{path.strip()}={v}" for v in split_values(values)])
+        # Variants are told apart by name in every table: two alike would be mixed up there.
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise EnsembleError(f"--sweep {sweep!r}: {', '.join(repeated)} given more than once")
+        if path in swept:
+            raise EnsembleError(f"--sweep {sweep!r}: {path} is swept twice; give all its values in one --sweep")
+        swept.add(path)
+        axes.append([f"{path}={v}" for v in values])
     if not axes:
         return (Variant("baseline", str(scenario), tuple(overrides)),)
     check_size(math.prod(len(axis) for axis in axes), 1, "the --sweep grid")

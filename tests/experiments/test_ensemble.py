@@ -31,6 +31,11 @@ def test_sweeps_make_every_combination() -> None:
         == ("world.states.0.border={policy: managed, capacity: 5}",)
     with pytest.raises(EnsembleError, match=r"dotted\.path=a,b,c"):
         variants_of(TOY, [], ["awareness"])
+    # two variants of one name would be mixed up in the tables
+    with pytest.raises(EnsembleError, match="1 given more than once"):
+        variants_of(TOY, [], ["parameters.movement.awareness=1,2,1"])
+    with pytest.raises(EnsembleError, match="swept twice"):
+        variants_of(TOY, [], [SWEEP, "parameters.movement.awareness=3"])
 
 
 def test_a_replicate_reproduces_alone_with_allysim_run(tmp_path: Path) -> None:
