@@ -104,7 +104,8 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
         if repeated:
             raise EnsembleError(f"--sweep {sweep!r}: {', '.join(repeated)} given more than once")
         if path in swept:
-            raise EnsembleError(f"--sweep {sweep!r}: {path} is swept twice; give all its values in one --sweep")
+            raise EnsembleError(f"--sweep {sweep!r}: {path} is swept twice; give all its values in one "
+                                "--sweep")
         swept.add(path)
         axes.append([f"{path}={v}" for v in values])
     if not axes:
@@ -133,6 +134,11 @@ def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = N
     check_size(len(variants), replicates)
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise EnsembleError(f"seed {seed}: expected 0 to 2^62 ({MAX_SEED:,})")
+    seeds_set = {tuple(value.strip() for path, _, value in (o.partition("=") for o in v.overrides)
+                       if path.strip() == "seed") for v in variants}
+    if len(seeds_set) > 1:  # one variant's seed override would be silently replaced by the plan's
+        raise EnsembleError("seed: every variant runs on the experiment's seeds (replicate i with seed S+i, "
+                            "S from --seed), so a variant cannot set its own; pass --seed S instead")
     unknown = sorted(set(tables) - set(RUN_TABLES))
     if unknown:
         raise EnsembleError(f"unknown table(s) {', '.join(unknown)}; "

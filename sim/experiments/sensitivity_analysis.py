@@ -134,6 +134,11 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
     if not params:
         raise SensitivityError("name at least one --param dotted.path=low:high")
     parameters = [parse_parameter(p) for p in params]
+    paths = [p.path for p in parameters]
+    repeated = sorted({p for p in paths if paths.count(p) > 1})
+    if repeated:
+        raise SensitivityError(f"--param {repeated[0]} is given more than once; give each field one "
+                               "range")
     per_sample = len(parameters) + (2 if method == "sobol" else 1)  # runs SALib makes of each of N
     check_size(samples * per_sample, replicates, f"--samples {samples} (x {per_sample} runs each)")
     x = sample(parameters, method, samples, seed=0 if seed is None else seed)

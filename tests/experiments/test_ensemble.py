@@ -14,6 +14,7 @@ from sim.app.cli import app
 from sim.app.runner import run_to_directory
 from sim.experiments import compare, ensemble, sensitivity
 from sim.experiments.ensembles import EnsembleError, variants_of
+from sim.experiments.sensitivity_analysis import SensitivityError
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "scenarios" / "toy.yaml"
@@ -75,6 +76,22 @@ def test_compare_pairs_the_seeds_and_sees_a_real_difference() -> None:
     assert set(result.ensemble.metrics["seed"]) == set(result.ensemble.plan.seeds)
     assert table.at["total_fled", "ci_low"] > 0  # doubling the flee rate: more people flee
     assert table.at["total_fled", "n"] == 4
+
+
+def test_a_variant_cannot_set_its_own_seed(tmp_path: Path) -> None:
+    """The plan's seeds would silently replace it: the comparison would be of nothing."""
+    with pytest.raises(EnsembleError, match="a variant cannot set its own; pass --seed"):
+        compare(TOY, overrides=["seed=4"], replicates=2, jobs=1)
+    with pytest.raises(EnsembleError, match="a variant cannot set its own"):
+        ensemble(TOY, 2, sweep=["seed=1,2"], jobs=1, out=tmp_path / "e")
+    with pytest.raises(EnsembleError, match="a variant cannot set its own"):
+        sensitivity(TOY, ["seed=1:5"], samples=2, jobs=1, out=tmp_path / "s")
+    with pytest.raises(SensitivityError, match="flee_rate is given more than once"):
+        sensitivity(TOY, ["parameters.displacement.flee_rate=0.002:0.02",
+                          "parameters.displacement.flee_rate=0.003:0.01"], samples=2, jobs=1)
+    alike = ensemble(TOY, 1, overrides=["seed=4", "days=5"], jobs=1, out=tmp_path / "common")
+    assert alike.plan.seeds == (4,)  # a seed common to every variant starts the seeds, as --seed
+    assert not (tmp_path / "e").exists() and not (tmp_path / "s").exists()
 
 
 def test_sensitivity_ranks_a_parameter_that_matters(tmp_path: Path) -> None:
