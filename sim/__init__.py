@@ -20,10 +20,11 @@ if TYPE_CHECKING:
     from sim.app.runner import run_scenario
     from sim.loading import load_scenario
     from sim.model import DisplacementModel
+    from sim.scenario.errors import ScenarioError
 
-__all__ = ["DisplacementModel", "__version__", "load_scenario", "run_scenario"]
+__all__ = ["DisplacementModel", "ScenarioError", "__version__", "load_scenario", "run_scenario"]
 _EXPORTS = {"DisplacementModel": "sim.model", "load_scenario": "sim.loading",
-            "run_scenario": "sim.app.runner"}
+            "run_scenario": "sim.app.runner", "ScenarioError": "sim.scenario.errors"}
 
 try:
     __version__ = metadata.version("allysim")

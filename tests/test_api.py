@@ -39,8 +39,13 @@ def test_a_loaded_scenario_runs_as_it_is_and_out_writes_a_run_directory(tmp_path
     run = sim.run_scenario(scenario, days=10)
     assert run.manifest["seed"] == 2
     assert run.summary["state"].tolist() == [s.id for s in scenario.world.states]
-    with pytest.raises(ValueError, match="model_copy"):
-        sim.run_scenario(scenario, overrides=["seed=3"])
+    # README.md's example: a loaded scenario takes a seed and overrides as its file would
+    again = sim.run_scenario(scenario, seed=3, overrides="parameters.returns.return_rate=0.05", days=10)
+    from_file = sim.run_scenario(TOY, seed=3, overrides=["parameters.returns.return_rate=0.05"], days=10)
+    pd.testing.assert_frame_equal(again.stocks, from_file.stocks)
+    assert again.manifest["seed"] == 3 and scenario.seed == 2  # the loaded scenario is left as it was
+    with pytest.raises(sim.ScenarioError, match="seed: found -1"):
+        sim.run_scenario(scenario, seed=-1)
     on_disk = sim.run_scenario(TOY, seed=2, days=10, out=tmp_path / "toy")
     assert on_disk.path == tmp_path / "toy" and (tmp_path / "toy" / "manifest.json").is_file()
     pd.testing.assert_frame_equal(on_disk.stocks, run.stocks)

@@ -24,7 +24,7 @@ from sim.loading import load_scenario
 from sim.model import DisplacementModel
 from sim.outputs import RUN, choose_run_dir, package_version, sha256_of, write_atomically, write_json
 from sim.scenario import Scenario
-from sim.scenario.loading import MAX_YAML_BYTES, with_overrides
+from sim.scenario.loading import MAX_YAML_BYTES, as_items, with_overrides
 from sim.scenario.table_files import split_tables
 
 OUTPUT_FILES = ("stocks", "states", "locations", "flows", "events", "summary")
@@ -59,13 +59,11 @@ def _prepare(scenario: str | Path | Scenario, seed: int | None, overrides: Seque
              days: int | None, allow_outside: bool = False) -> Scenario:
     """The scenario to run. ``days`` is a ``days`` override: the run's length, leaving out the
     events after its end."""
-    length = [f"days={days}"] if days is not None else []
+    settings = [*as_items(overrides), *([f"seed={seed}"] if seed is not None else []),
+                *([f"days={days}"] if days is not None else [])]
     if isinstance(scenario, Scenario):
-        if overrides or seed is not None:
-            raise ValueError("overrides apply to a scenario file; change a Scenario with model_copy")
-        return with_overrides(scenario, length) if length else scenario
-    return load_scenario(scenario, [*overrides, *([f"seed={seed}"] if seed is not None else []), *length],
-                         allow_outside=allow_outside)
+        return with_overrides(scenario, settings, scenario.name) if settings else scenario
+    return load_scenario(scenario, settings, allow_outside=allow_outside)
 
 
 def run_scenario(scenario: str | Path | Scenario, seed: int | None = None, overrides: Sequence[str] = (),

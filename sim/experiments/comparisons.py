@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.experiments.ensembles import EnsembleResult, Variant, make_plan, run_plan
+from sim.experiments.ensembles import EnsembleError, EnsembleResult, Variant, make_plan, run_plan
 from sim.experiments.executors import executor
 from sim.experiments.stats import paired_difference
+from sim.scenario.loading import as_items
 
 BASELINE, VARIANT = "baseline", "variant"
 COMPARE_TABLES = ("states",)
@@ -32,7 +33,7 @@ def arms(base: str | Path, variant: str | Path | None = None,
     overrides)."""
     if variant is None and not overrides:
         raise ValueError("a comparison needs a variant: a second scenario file or --set overrides")
-    return Variant(BASELINE, str(base)), Variant(VARIANT, str(variant or base), tuple(overrides))
+    return Variant(BASELINE, str(base)), Variant(VARIANT, str(variant or base), as_items(overrides))
 
 
 def comparison_table(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -54,6 +55,8 @@ def compare(base: str | Path, variant: str | Path | None = None, *, overrides: S
             resume: bool = False, force: bool = False, command: str = "sim.experiments.compare"
             ) -> CompareResult:
     """Run both arms on common seeds and compare them (the Python API of ``allysim compare``)."""
+    if replicates < 2:  # the CLI's bound: one pair has no spread, so no interval
+        raise EnsembleError(f"replicates {replicates}: a comparison needs 2 or more pairs for an interval")
     plan, scenarios = make_plan(arms(base, variant, overrides), replicates, seed, metrics, COMPARE_TABLES)
     with executor(jobs, scheduler) as pool:
         result = run_plan(plan, scenarios, pool, Path(out) if out is not None else None, resume, force,

@@ -42,7 +42,7 @@ from sim.loading import load_scenario
 from sim.outputs import ENSEMBLE, RUN_TABLES, package_version, remove_leftovers
 from sim.scenario import Scenario
 from sim.scenario.fields import MAX_SEED
-from sim.scenario.loading import with_overrides
+from sim.scenario.loading import as_items, with_overrides
 
 
 class EnsembleError(ValueError):
@@ -93,8 +93,9 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
                 sweeps: Sequence[str] = ()) -> tuple[Variant, ...]:
     """The variants of one scenario: the product of every ``path=a,b,c`` sweep, each with the
     common overrides first; a single variant named ``baseline`` without sweeps."""
+    overrides = as_items(overrides)
     axes, swept = [], set()
-    for sweep in sweeps:
+    for sweep in as_items(sweeps):
         path, sep, values = sweep.partition("=")
         path, values = path.strip(), split_values(values)
         if not sep or not path or not values:
@@ -132,6 +133,7 @@ def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = N
     scenario files name files outside their folder.
     """
     check_size(len(variants), replicates)
+    metrics, tables = as_items(metrics), as_items(tables)
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise EnsembleError(f"seed {seed}: expected 0 to 2^62 ({MAX_SEED:,})")
     seeds_set = {tuple(value.strip() for path, _, value in (o.partition("=") for o in v.overrides)

@@ -62,6 +62,8 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
         return
     cores = default_jobs()
     jobs = cores if jobs is None else jobs
+    if jobs < 1:
+        raise ExecutorError(f"--jobs {jobs}: expected 1 or more local processes")
     if jobs > LOCAL_JOBS_PER_CORE * cores:
         raise ExecutorError(f"--jobs {jobs}: this machine gives {cores} core(s), and more than "
                             f"{LOCAL_JOBS_PER_CORE * cores} local processes would only compete for "

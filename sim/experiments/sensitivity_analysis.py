@@ -26,6 +26,7 @@ from SALib.sample import sobol as sobol_sample
 
 from sim.experiments.ensembles import EnsembleResult, Variant, check_size, make_plan, run_plan
 from sim.experiments.executors import executor
+from sim.scenario.loading import as_items
 
 METHODS = ("sobol", "morris")
 _RANGE = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*=\s*(-?[0-9.eE+-]+)\s*:\s*(-?[0-9.eE+-]+)\s*$")
@@ -133,7 +134,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
         raise SensitivityError(f"method {method!r}: expected one of {', '.join(METHODS)}")
     if not params:
         raise SensitivityError("name at least one --param dotted.path=low:high")
-    parameters = [parse_parameter(p) for p in params]
+    parameters = [parse_parameter(p) for p in as_items(params)]
+    overrides = as_items(overrides)
     paths = [p.path for p in parameters]
     repeated = sorted({p for p in paths if paths.count(p) > 1})
     if repeated:

@@ -220,12 +220,19 @@ def parse_scenario_text(text: str, file: str, base_dir: Path | None = None,
                           allow_outside=allow_outside)
 
 
+def as_items(value: str | Sequence[str]) -> tuple[str, ...]:
+    """``--set``-like arguments of the Python API as a tuple: one string is one item, not a
+    sequence of characters."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
                    overrides: Sequence[str] = (),
                    world_sources: Mapping[str, WorldSource] | None = None, *,
                    allow_outside: bool = False) -> Scenario:
     """Validate already-parsed data (a dict, or ruamel's mapping carrying line numbers)."""
     problems: list[Problem] = []
+    overrides = as_items(overrides)
     for item in overrides:
         problems += _apply_override(data, item, source)
     if not problems:
@@ -535,5 +542,5 @@ def _tag_name(node: Any) -> str:
 
 
 __all__ = ["MAX_ALIAS_VALUES", "MAX_CELL_CHARS", "MAX_CSV_BYTES", "MAX_DEPTH", "MAX_YAML_BYTES",
-           "WorldSource", "confined_path", "inline_observed_csv", "load_yaml", "parse_scenario",
+           "WorldSource", "as_items", "confined_path", "inline_observed_csv", "load_yaml", "parse_scenario",
            "parse_scenario_text", "read_scenario", "read_text", "with_overrides"]

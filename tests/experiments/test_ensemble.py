@@ -14,6 +14,7 @@ from sim.app.cli import app
 from sim.app.runner import run_to_directory
 from sim.experiments import compare, ensemble, sensitivity
 from sim.experiments.ensembles import EnsembleError, variants_of
+from sim.experiments.executors import ExecutorError
 from sim.experiments.sensitivity_analysis import SensitivityError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +95,18 @@ def test_a_variant_cannot_set_its_own_seed(tmp_path: Path) -> None:
     assert not (tmp_path / "e").exists() and not (tmp_path / "s").exists()
 
 
+def test_the_python_api_keeps_the_command_line_bounds(tmp_path: Path) -> None:
+    with pytest.raises(ExecutorError, match="--jobs 0: expected 1 or more"):
+        ensemble(TOY, 1, overrides=["days=5"], jobs=0)
+    with pytest.raises(EnsembleError, match="2 or more pairs"):
+        compare(TOY, overrides=["days=5"], replicates=1, jobs=1)
+    # one string is one setting, not a sequence of characters
+    result = ensemble(TOY, 1, overrides="days=5", sweep=SWEEP, metrics="total_fled", tables="states", jobs=1)
+    assert set(result.summary["variant"]) == {"parameters.movement.awareness=1",
+                                              "parameters.movement.awareness=2"}
+    assert set(result.metrics["metric"]) == {"total_fled"} and set(result.tables) == {"states"}
+
+
 def test_sensitivity_ranks_a_parameter_that_matters(tmp_path: Path) -> None:
     result = sensitivity(TOY, ["parameters.displacement.flee_rate=0.002:0.02",
                                "parameters.movement.awareness=1:3"], samples=4, overrides=["days=75"],
@@ -134,7 +147,7 @@ def test_the_commands_write_tables_and_figures(tmp_path: Path) -> None:
     ["ensemble", str(TOY), "--sweep", "parameters.movement.awareness"],
     # more than one experiment may plan, refused before anything is built
     ["ensemble", str(TOY), "--replicates", "1000000000"],
-    ["ensemble", str(TOY), "--sweep", "seed=" + ",".join(map(str, range(400))),
+    ["ensemble", str(TOY), "--sweep", "parameters.movement.awareness=" + ",".join(map(str, range(400))),
      "--sweep", "days=" + ",".join(map(str, range(10, 410)))],
     ["compare", str(TOY), "--set", "days=20", "--replicates", "200000"],
     ["sensitivity", str(TOY), "--param", "parameters.displacement.flee_rate=0.002:0.02",
@@ -146,6 +159,10 @@ def test_the_commands_write_tables_and_figures(tmp_path: Path) -> None:
     ["ensemble", str(TOY), "--jobs", "100000", "--replicates", "2"],
     ["calibrate", str(FLEE_CUT), "--jobs", "100000"],
     ["ensemble", str(TOY), "--scheduler", "not-an-address", "--replicates", "2"],
+    # a variant's own seed, a field given two ranges
+    ["compare", str(TOY), "--set", "seed=4", "--replicates", "2"],
+    ["sensitivity", str(TOY), "--param", "parameters.displacement.flee_rate=0.002:0.02",
+     "--param", "parameters.displacement.flee_rate=0.003:0.01", "--samples", "2"],
 ])
 def test_bad_experiments_are_messages_not_tracebacks(args: list[str], tmp_path: Path) -> None:
     done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "x")])
