@@ -807,8 +807,8 @@ def claims(
 
     matplotlib.use("Agg")  # files only: no window
     from analysis.claims_report import write_claims_report
-    from sim.experiments.claims import claim_files
-    from sim.experiments.claims import claims as run_claims
+    from sim.experiments.claim_verdicts import claim_files
+    from sim.experiments.claim_verdicts import claims as run_claims
     from sim.scenario import ScenarioError
 
     try:

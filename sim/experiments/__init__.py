@@ -3,7 +3,7 @@ sensitivity analysis, on local processes or a Dask cluster (docs/ensembles.md).
 
 The Python API::
 
-    from sim.experiments import compare, ensemble, sensitivity
+    from sim.experiments import claims, compare, ensemble, sensitivity
     result = compare("scenarios/mechanisms/intervention.yaml",
                      overrides=["world.alliances.0.decision_rule=majority"], replicates=20,
                      metrics=["decision_day[ALL]", "displaced_days"])
@@ -20,7 +20,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.experiments.claims import ClaimsResult, claims
+    from sim.experiments.claim_verdicts import ClaimsResult, claims
     from sim.experiments.comparisons import CompareResult, compare
     from sim.experiments.ensembles import EnsembleResult, ensemble
     from sim.experiments.metrics import CATALOGUE, MetricError
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CATALOGUE", "ClaimsResult", "CompareResult", "EnsembleResult", "MetricError", "SensitivityResult",
            "claims", "compare", "ensemble", "sensitivity"]
-_EXPORTS = {"ClaimsResult": "claims", "claims": "claims", "CompareResult": "comparisons",
+_EXPORTS = {"ClaimsResult": "claim_verdicts", "claims": "claim_verdicts", "CompareResult": "comparisons",
             "compare": "comparisons", "EnsembleResult": "ensembles", "ensemble": "ensembles",
             "CATALOGUE": "metrics", "MetricError": "metrics", "SensitivityResult": "sensitivity_analysis",
             "sensitivity": "sensitivity_analysis"}

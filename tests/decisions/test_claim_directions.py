@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiments.claims import claims
+from sim.experiments.claim_verdicts import claims
 
 CLAIMS = Path(__file__).resolve().parents[2] / "scenarios" / "claims"
 

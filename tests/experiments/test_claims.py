@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.app.cli import app
-from sim.experiments.claims import CLAIM_COLUMNS, claims, read_claims, verdict
+from sim.experiments.claim_verdicts import CLAIM_COLUMNS, claims, read_claims, verdict
 from sim.scenario.errors import ScenarioError
 from tests.scenario.test_claims import CLAIM, claim_folder
 

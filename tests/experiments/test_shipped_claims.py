@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.experiments.claims import claims, read_claims
+from sim.experiments.claim_verdicts import claims, read_claims
 from sim.experiments.defaults import DEFAULT_REPLICATES
 
 CLAIMS = Path(__file__).resolve().parents[2] / "scenarios" / "claims"
