@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from analysis.ensembles import Ensemble, series_bands
 from analysis.plots import save_figures
 from analysis.style import (
-    THOUSANDS,
     date_axis,
     date_range,
     number_format,
@@ -187,7 +187,7 @@ def sensitivity_figure(indices: pd.DataFrame, title: str = "") -> Figure:
     """One panel per metric: Sobol first-order and total indices (or Morris mu*) per parameter,
     with their 95% confidence intervals."""
     metrics = list(dict.fromkeys(indices["metric"]))
-    fig, axes = plt.subplots(len(metrics), 1, figsize=(8, 1.2 + 1.9 * len(metrics)), squeeze=False)
+    fig, axes = plt.subplots(len(metrics), 1, figsize=(8, 0.8 + 1.9 * len(metrics)), squeeze=False)
     sobol = "S1" in indices.columns
     for ax, metric in zip(axes[:, 0], metrics, strict=True):
         rows = indices[indices["metric"] == metric]
@@ -199,12 +199,19 @@ def sensitivity_figure(indices: pd.DataFrame, title: str = "") -> Figure:
             ax.set_xlim(left=min(0.0, float((rows["S1"] - rows["S1_conf"]).min())))
         else:
             ax.barh(y, rows["mu_star"], 0.6, xerr=rows["mu_star_conf"], color="#1f77b4", label="mu*")
-            ax.xaxis.set_major_formatter(THOUSANDS)
+            ax.xaxis.set_major_formatter(number_format(float((rows["mu_star"] + rows["mu_star_conf"]).max())))
         ax.set_yticks(y, rows["parameter"], fontsize=8)
         ax.set_title(metric, fontsize=9)
-        ax.legend(fontsize=7, loc="lower right")
-    fig.suptitle(title or ("Sobol indices" if sobol else "Morris screening"), fontsize=10)
-    fig.tight_layout()
+    # one legend for every panel, under the title and above the panels (placed in inches)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles.append(Line2D([], [], color="black"))
+    labels.append("95% confidence interval")
+    height = fig.get_figheight()
+    fig.suptitle(title or ("Sobol indices" if sobol else "Morris screening"), fontsize=10,
+                 y=1 - 0.08 / height, va="top")
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.32 / height),
+               ncol=len(labels), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.6 / height))
     return fig
 
 

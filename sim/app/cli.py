@@ -886,7 +886,9 @@ def sensitivity(
     except _experiment_errors() as exc:
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
     _save_figure("sensitivity_figure", out_dir / "sensitivity.png", result.indices,
-                 title=f"{scenario.stem}: {method} indices, {len(result.samples)} samples")
+                 title=f"{scenario.stem}: {'Sobol indices' if method == 'sobol' else 'Morris screening'}, "
+                       f"N = {samples} ({len(result.samples)} parameter sets x {replicates} seed"
+                       f"{'s' if replicates > 1 else ''})")
     columns = [c for c in result.indices.columns if not c.endswith("_conf")]
     shown = _table(f"{method} indices (95% confidence)", columns, labels=("metric", "parameter"))
     for row in result.indices.to_dict("records"):
