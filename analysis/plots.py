@@ -3,12 +3,14 @@ whose title names the scenario, the seed and the dates of the run."""
 
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from PIL import Image
 
 from analysis.loading import Run
 from analysis.style import date_axis, date_range, keep_largest, others_label, people_axis
@@ -182,16 +184,48 @@ PLOTS = {"refugees_by_state": refugees_by_state, "idps_returnees": idps_and_retu
          "flows_between_states": flows_between_states}
 
 
+DRAWN_BY = "allysim"  # the PNG's Software tag: a figure allysim drew, which it may draw again
+
+
 def save_figures(figures: dict[str, Figure], out_dir: Path) -> list[Path]:
-    """Write each figure as ``out_dir/<name>.png`` and close it; returns the files written."""
+    """Write each figure as ``out_dir/<name>.png`` and close it; returns the files written.
+
+    An existing file is replaced only if allysim drew it, or if it is in the ``plots`` folder of
+    an allysim output directory; otherwise nothing is written and FileExistsError names it.
+    """
+    taken = [file for name in figures if not _replaceable(file := out_dir / f"{name}.png")]
+    if taken:
+        for fig in figures.values():
+            plt.close(fig)
+        raise FileExistsError(f"{taken[0]} exists and was not drawn by allysim; choose another folder "
+                              "or move the file")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, fig in figures.items():
         file = out_dir / f"{name}.png"
-        fig.savefig(file, dpi=110)
+        fig.savefig(file, dpi=110, metadata={"Software": f"{DRAWN_BY} {_version()}"})
         plt.close(fig)
         written.append(file)
     return written
+
+
+def _replaceable(file: Path) -> bool:
+    if not file.exists():
+        return True
+    if file.parent.name == "plots" and (file.parent.parent / "manifest.json").is_file():
+        return True  # an output directory's own figures (drawn before PNGs carried the tag too)
+    try:
+        with Image.open(file) as image:
+            return str(image.info.get("Software", "")).startswith(DRAWN_BY)
+    except (OSError, ValueError):  # not an image at all
+        return False
+
+
+def _version() -> str:
+    try:
+        return metadata.version("allysim")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
 
 
 def save_run_plots(run: Run, out_dir: Path) -> list[Path]:

@@ -278,7 +278,7 @@ def plot(
         raise _fail(f"error: {target} is a file; -o names the folder the PNG files go to")
     try:
         files = _save_plots(directory, target)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, FileExistsError, ValueError) as exc:
         raise _fail(f"error: {exc}") from None
     except OSError as exc:  # a folder that cannot be made or written
         raise _fail(f"error: cannot write the figures to {target}: {exc.strerror or exc}") from None
@@ -903,13 +903,9 @@ def _save_figure(name: str, file: Path, *args: object, **kwargs: object) -> None
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no window
-    import matplotlib.pyplot as plt
+    from analysis import experiment_plots, plots
 
-    from analysis import experiment_plots
-
-    fig = getattr(experiment_plots, name)(*args, **kwargs)
-    fig.savefig(file, dpi=110)
-    plt.close(fig)
+    plots.save_figures({file.stem: getattr(experiment_plots, name)(*args, **kwargs)}, file.parent)
 
 
 def _unwrapped(doc: str) -> str:

@@ -114,3 +114,15 @@ def test_save_run_plots_writes_every_figure(run, tmp_path: Path) -> None:
     assert [f.name for f in files] == ["refugees_by_state.png", "idps_returnees.png",
                                        "flows_between_states.png"]
     assert all(f.read_bytes()[:4] == b"\x89PNG" for f in files)
+
+
+def test_figures_replace_their_own_files_and_no_one_elses(run, tmp_path: Path) -> None:
+    folder = tmp_path / "figures"
+    first = save_run_plots(run, folder)
+    assert save_run_plots(run, folder) == first  # drawn again over what allysim drew
+    mine = folder / "idps_returnees.png"
+    mine.write_bytes(b"a figure of my own")
+    with pytest.raises(FileExistsError, match=r"idps_returnees\.png exists and was not drawn by allysim"):
+        save_run_plots(run, folder)
+    assert mine.read_bytes() == b"a figure of my own"
+    assert not plt.get_fignums()  # the figures drawn were closed, not left open

@@ -96,6 +96,11 @@ def test_plot_draws_an_ensemble_and_a_comparison_and_refuses_the_rest(tmp_path: 
         assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
     into_a_file = runner.invoke(app, ["plot", str(tmp_path / "e"), "-o", str(TOY)])
     assert into_a_file.exit_code == 1 and "is a file; -o names the folder" in into_a_file.output
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "ensemble.png").write_text("my own figure")
+    over_mine = runner.invoke(app, ["plot", str(tmp_path / "e"), "-o", str(tmp_path / "mine")])
+    assert over_mine.exit_code == 1 and "was not drawn by allysim" in over_mine.output
+    assert (tmp_path / "mine" / "ensemble.png").read_text() == "my own figure"
 
 
 def test_python_dash_m_and_help() -> None:
