@@ -14,11 +14,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
-from analysis.experiment_plots import THOUSANDS, arm_bands
+from analysis.experiment_plots import arm_bands
+from analysis.style import number_format
 
-SMALL = FuncFormatter(lambda x, _: f"{x:.3g}")
 VERDICT_COLOURS = {"supported": "#2ca02c", "contradicted": "#d62728", "inconclusive": "#7f7f7f"}
 
 
@@ -44,7 +43,7 @@ def claim_figure(rows: pd.DataFrame, states: pd.DataFrame, show: str, title: str
         pad = 0.08 * (high - low or 1.0)
         ax.set_xlim(low - pad, high + pad)
         ax.set_yticks([0], [row.metric], fontsize=8)
-        ax.xaxis.set_major_formatter(THOUSANDS if high - low >= 100 else SMALL)
+        ax.xaxis.set_major_formatter(number_format(high - low))
         ax.tick_params(axis="x", labelsize=7)
         ax.annotate(f"{row.verdict} ({row.expected} expected)", (1.01, 0.5),
                     xycoords="axes fraction", va="center", fontsize=8, color=colour)
