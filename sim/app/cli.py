@@ -15,7 +15,8 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -127,6 +128,26 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+
+
+@contextmanager
+def _interruptible(kept: str) -> Iterator[None]:
+    """Ctrl-C, or SIGTERM, ends the command with exit 130 and a line saying what was ``kept``."""
+    try:
+        with sigterm_as_interrupt():
+            yield
+    except KeyboardInterrupt:
+        raise _fail(f"interrupted: {kept}", INTERRUPTED) from None
+
+
+def _resumable(out: Path | None) -> str:
+    if out is None:
+        return "nothing was kept (no output directory)"
+    return (f"the finished replicates are kept in {out}/; run the same command with --resume to "
+            "finish it")
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
@@ -153,16 +174,13 @@ def run(
     if table_format not in TABLE_FORMATS:
         raise _fail(f"error: --format {table_format!r}: expected one of {', '.join(TABLE_FORMATS)}", 2)
     try:
-        with sigterm_as_interrupt():
+        with _interruptible("nothing was written (an existing run directory is unchanged)"):
             result = _run_with_progress(scenario, output, seed, days, set_ or [], force, quiet, command,
                                         allow_outside_files, table_format)
     except ScenarioError as exc:
         raise _fail(str(exc)) from None
     except OutputError as exc:
         raise _fail(f"error: {exc}") from None
-    except KeyboardInterrupt:
-        raise _fail("interrupted: nothing was written (an existing run directory is unchanged)",
-                    130) from None
     if result.model.unplaced:
         err.print(f"warning: {result.model.unplaced:,} people the observed data count as newly "
                   "displaced could not be placed (no location in conflict, or none with residents "
@@ -678,7 +696,7 @@ def _run_experiment(plan: Plan, scenarios: list, out: Path | None, jobs: int | N
         def on_done(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        with executor(jobs, scheduler) as pool:
+        with _interruptible(_resumable(out)), executor(jobs, scheduler) as pool:
             return run_plan(plan, scenarios, pool, out, resume, force, command=command, on_done=on_done)
 
 
@@ -756,6 +774,8 @@ def compare(
     scheduler: SchedulerOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory; default: "
                       "runs/compare-<scenario name>.")] = None,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted comparison in -o: its finished "
+                      "replicates are kept.")] = False,
     force: ForceOption = False,
 ) -> None:
     """Baseline vs variant on common seeds: each metric's paired difference with its 95% interval."""
@@ -767,7 +787,7 @@ def compare(
         plan, scenarios = make_plan(arms(base, variant, set_ or []), replicates, seed, metric or [],
                                     ("states",))
         out_dir = output or Path("runs") / f"compare-{scenarios[0].name}"
-        result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, False, force, "compare")
+        result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, resume, force, "compare")
     except (*_experiment_errors(), ValueError) as exc:
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
     table = comparison_table(result.metrics)
@@ -870,6 +890,8 @@ def sensitivity(
     scheduler: SchedulerOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory; default: "
                       "runs/sensitivity-<scenario name>.")] = None,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted analysis in -o: its finished "
+                      "runs are kept.")] = False,
     force: ForceOption = False,
 ) -> None:
     """Global sensitivity of metrics to parameter ranges (SALib: Sobol or Morris)."""
@@ -879,10 +901,11 @@ def sensitivity(
 
     try:
         out_dir = output or Path("runs") / f"sensitivity-{load_scenario(scenario).name}"
-        result = run_sensitivity(scenario, param, method=method, samples=samples, replicates=replicates,
-                                 seed=seed, metrics=metric or [], overrides=set_ or [], jobs=jobs,
-                                 scheduler=scheduler, out=out_dir, force=force,
-                                 command="allysim " + " ".join(sys.argv[1:]))
+        with _interruptible(_resumable(out_dir)):
+            result = run_sensitivity(scenario, param, method=method, samples=samples,
+                                     replicates=replicates, seed=seed, metrics=metric or [],
+                                     overrides=set_ or [], jobs=jobs, scheduler=scheduler, out=out_dir,
+                                     resume=resume, force=force, command="allysim " + " ".join(sys.argv[1:]))
     except _experiment_errors() as exc:
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
     _save_figure("sensitivity_figure", out_dir / "sensitivity.png", result.indices,

@@ -126,8 +126,8 @@ def _indices(problem: dict, names: list[str], method: str, x: np.ndarray, y: np.
 def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "sobol",
                 samples: int = 32, replicates: int = 1, seed: int | None = None,
                 metrics: Sequence[str] = (), overrides: Sequence[str] = (), jobs: int | None = None,
-                scheduler: str | None = None, out: str | Path | None = None, force: bool = False,
-                command: str = "sim.experiments.sensitivity") -> SensitivityResult:
+                scheduler: str | None = None, out: str | Path | None = None, resume: bool = False,
+                force: bool = False, command: str = "sim.experiments.sensitivity") -> SensitivityResult:
     """Sample the parameter ranges, run every sample, and compute the indices of each metric
     (the Python API of ``allysim sensitivity``)."""
     if method not in METHODS:
@@ -148,8 +148,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
         parameters, row, strict=True)))) for i, row in enumerate(x)]
     plan, scenarios = make_plan(variants, replicates, seed, metrics, tables=())
     with executor(jobs, scheduler) as pool:
-        result = run_plan(plan, scenarios, pool, Path(out) if out is not None else None, force=force,
-                          command=command)
+        result = run_plan(plan, scenarios, pool, Path(out) if out is not None else None, resume=resume,
+                          force=force, command=command)
     means = result.metrics.groupby(["variant", "metric"], sort=False, observed=True)["value"].mean()
     order = [v.name for v in variants]
     indices = pd.concat([analyse(parameters, method, x, means.xs(metric, level="metric")

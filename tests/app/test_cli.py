@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -342,3 +344,27 @@ def test_an_internal_error_exits_70_and_writes_its_traceback_to_a_file(
     [trace] = tmp_path.glob("allysim-error-*.txt")
     assert trace.name in message and "broken_step" in trace.read_text()
     assert not (tmp_path / "out").exists()  # nothing half-written is left
+
+
+def test_a_stopped_experiment_says_what_it_kept_and_resume_finishes_it(tmp_path: Path) -> None:
+    """SIGTERM (or Ctrl-C) mid-comparison: exit 130, a line naming the directory and --resume."""
+    out = tmp_path / "c"
+    args = ["compare", str(TOY), "--set", "parameters.displacement.flee_rate=0.02", "--set", "days=30",
+            "--replicates", "20", "--jobs", "1", "-o", str(out)]
+    proc = subprocess.Popen([sys.executable, "-m", "sim", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (out / "replicates").is_dir() or not any((out / "replicates").iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "no replicate finished"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert f"interrupted: the finished replicates are kept in {out}/; run the same command with " \
+        "--resume" in stderr and "Traceback" not in stderr
+    assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1 and "--resume" in again.output
+    finished = runner.invoke(app, [*args, "--resume"])
+    assert finished.exit_code == 0, finished.output
+    assert len(pd.read_csv(out / "compare.csv")) == 5
