@@ -434,7 +434,7 @@ def backtest(
             bar.update(task, advance=1, description=conflict)
 
         try:
-            with executor(jobs, scheduler) as pool:
+            with _interruptible("nothing was written"), executor(jobs, scheduler) as pool:
                 result = run_backtest(folders, replicates=replicates, mode=mode, rules=rules,
                                       overrides=set_ or [], pool=pool if jobs > 1 or scheduler else None,
                                       on_progress=on_progress)
@@ -552,7 +552,8 @@ def calibrate(
             f.write(json.dumps(entry) + "\n")
 
     try:
-        with executor(jobs, scheduler) as pool:
+        with _interruptible(f"the finished fits are kept in {progress}; run the same command with "
+                            "--resume to continue"), executor(jobs, scheduler) as pool:
             if not kept:  # (only once the runs can start: a refused executor leaves no journal)
                 record({"plan": plan})
             fitted = kept.get("all")
@@ -833,8 +834,9 @@ def claims(
 
     try:
         check_target(output, force, CLAIMS)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
+        with _interruptible("nothing was written"), Progress(
+                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
             task = bar.add_task("claims", total=len(names) if names else len(claim_files(folder)))
             result = run_claims(names or [], folder=folder, replicates=replicates, jobs=jobs,
                                 scheduler=scheduler,
