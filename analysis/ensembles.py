@@ -4,14 +4,13 @@ reduce a kept series to its median and 90% band over the replicates."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis.loading import DTYPES
+from analysis.loading import DTYPES, OutputFileError, read_manifest, read_table
 
 TAGS = {"variant": "string", "replicate": "int64", "seed": "int64"}
 
@@ -34,23 +33,23 @@ class Ensemble:
 def load_ensemble(path: str | Path) -> Ensemble:
     """Read an ensemble directory with documented dtypes and parsed dates."""
     path = Path(path)
-    manifest_file = path / "manifest.json"
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.is_file() else {}
+    manifest = read_manifest(path) if (path / "manifest.json").is_file() else {}
     if manifest.get("kind") != "allysim ensemble":
         raise FileNotFoundError(f"{path} is not an allysim ensemble directory (no ensemble manifest.json)")
     if manifest.get("status") != "completed":
         raise FileNotFoundError(f"{path}: the ensemble did not finish (status {manifest.get('status')!r}); "
                                 "finish it with --resume")
-    metrics = pd.read_parquet(path / "metrics.parquet").astype({**TAGS, "metric": "string"})
-    summary = pd.read_csv(path / "metrics_summary.csv", dtype={"variant": "string", "metric": "string"})
+    metrics_file, summary_file = path / "metrics.parquet", path / "metrics_summary.csv"
+    metrics = read_table(metrics_file, {**TAGS, "metric": "string", "value": "float64"},
+                         lambda: pd.read_parquet(metrics_file))
+    summary = read_table(summary_file, {"variant": "string", "metric": "string"},
+                         lambda: pd.read_csv(summary_file, dtype={"variant": "string", "metric": "string"}))
     tables = {}
     for name in manifest.get("tables", []):
-        df = pd.read_parquet(path / f"{name}.parquet")
-        types = {**TAGS, **{c: t for c, t in DTYPES[name].items() if c in df.columns}}
-        df = df.astype(types)
-        if "date" in df.columns:
-            df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
-        tables[name] = df
+        if name not in DTYPES:
+            raise OutputFileError(f"{path / 'manifest.json'}: tables: unknown table {name!r}")
+        file = path / f"{name}.parquet"
+        tables[name] = read_table(file, {**TAGS, **DTYPES[name]}, lambda file=file: pd.read_parquet(file))
     results = {f.stem: pd.read_csv(f) for f in sorted(path.glob("*.csv")) if f.stem != "metrics_summary"}
     return Ensemble(path, manifest, metrics, summary, tables, results)
 

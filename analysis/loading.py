@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,42 @@ DTYPES: dict[str, dict[str, str]] = {
 }
 
 
+class OutputFileError(ValueError):
+    """A file of an output directory that cannot be read as documented (edited, cut short, or
+    written by another program); the message names the file and what is wrong."""
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """``path``/manifest.json as a dict (OutputFileError if it is not a JSON object)."""
+    file = path / "manifest.json"
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputFileError(f"{file}: cannot be read as JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise OutputFileError(f"{file}: expected a JSON object, found {type(manifest).__name__}")
+    return manifest
+
+
+def read_table(file: Path, dtypes: dict[str, str], read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``read()``, the table in ``file``, with the documented columns of ``dtypes`` checked and
+    typed; OutputFileError names the file and the problem (missing, unreadable, a column gone
+    or holding values of another type)."""
+    if not file.is_file():
+        raise OutputFileError(f"{file}: missing (docs/outputs.md lists the files of an output directory)")
+    try:
+        df = read()
+        missing = [c for c in dtypes if c not in df.columns]
+        if missing:
+            raise OutputFileError(f"{file}: no column {', '.join(missing)} (docs/outputs.md lists its "
+                                  "columns)")
+        return _parse_dates(df.astype(dtypes))
+    except OutputFileError:
+        raise
+    except (OSError, ValueError, TypeError) as exc:  # pandas' and pyarrow's parse errors are ValueErrors
+        raise OutputFileError(f"{file}: cannot be read as documented ({str(exc).strip()[:300]})") from None
+
+
 @dataclass(frozen=True)
 class Run:
     """One run's tables and manifest; ``path`` is its run directory (None for a run kept in
@@ -54,19 +91,19 @@ def load_run(path: str | Path) -> Run:
     """Read every table of a run directory (CSV or Parquet) with documented dtypes and parsed
     dates (a missing date is NaT)."""
     path = Path(path)
-    manifest_file = path / "manifest.json"
-    if not manifest_file.is_file():
+    if not (path / "manifest.json").is_file():
         raise FileNotFoundError(f"{path} is not an allysim run directory (no manifest.json)")
+    manifest = read_manifest(path)
     tables = {name: _read(path, name, dtypes) for name, dtypes in DTYPES.items()}
-    return Run(path=path, manifest=json.loads(manifest_file.read_text(encoding="utf-8")), **tables)
+    return Run(path=path, manifest=manifest, **tables)
 
 
 def _read(folder: Path, name: str, dtypes: dict[str, str]) -> pd.DataFrame:
-    if (folder / f"{name}.parquet").is_file():
-        return _parse_dates(pd.read_parquet(folder / f"{name}.parquet").astype(dtypes))
-    df = pd.read_csv(folder / f"{name}.csv", dtype=dtypes, keep_default_na=False,
-                     na_values={"capacity": [""]})
-    return _parse_dates(df)
+    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    if parquet.is_file():
+        return read_table(parquet, dtypes, lambda: pd.read_parquet(parquet))
+    return read_table(csv, dtypes, lambda: pd.read_csv(csv, dtype=dtypes, keep_default_na=False,
+                                                       na_values={"capacity": [""]}))
 
 
 def typed_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -615,11 +615,13 @@ def score(
     if out_file.is_dir() or (out_file.exists() and not force):
         raise _fail(f"error: {out_file} already exists; choose another -o file"
                     + ("" if out_file.is_dir() else " or pass --force to replace it"))
+    from analysis.loading import OutputFileError
+
     try:
         result = scoring.score(directory, targets)
     except scoring.TargetsError as exc:
         raise _fail(str(exc)) from None
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, OutputFileError) as exc:
         raise _fail(f"error: {exc}") from None
     partial = out_file.with_name(f".{out_file.name}.partial-{os.getpid()}")
     try:

@@ -1,14 +1,16 @@
-"""load_run gives typed tables with parsed dates, and refuses what is not a run directory."""
+"""load_run gives typed tables with parsed dates, and refuses what is not a run directory or a
+damaged one."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis import load_run
-from analysis.loading import DTYPES
+from analysis.loading import DTYPES, OutputFileError
 from sim.app.runner import run_to_directory
 
 TOY = Path(__file__).resolve().parents[2] / "scenarios" / "toy.yaml"
@@ -58,3 +60,24 @@ def test_columns_match_docs(run_dir: Path) -> None:
 def test_not_a_run_directory(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="not an allysim run directory"):
         load_run(tmp_path)
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda d: (d / "events.csv").unlink(), r"events\.csv: missing"),
+    (lambda d: (d / "states.csv").write_text("day,state\n0,XBM\n"),
+     r"states\.csv: no column residents, idps"),
+    (lambda d: (d / "flows.csv").write_text((d / "flows.csv").read_text() + 'x,"unclosed\n'),
+     r"flows\.csv: cannot be read as documented"),
+    (lambda d: (d / "stocks.csv").write_text("day,origin_state,host_state,status,count\nlast,A,B,idp,3\n"),
+     r"stocks\.csv: cannot be read as documented"),
+    (lambda d: (d / "manifest.json").write_text("{not json"), r"manifest\.json: cannot be read as JSON"),
+    (lambda d: (d / "manifest.json").write_text("[1, 2]"), r"manifest\.json: expected a JSON object"),
+])
+def test_a_damaged_run_directory_is_named_not_a_traceback(run_dir: Path, tmp_path: Path, damage,
+                                                          message: str) -> None:
+    """An edited or cut-short output file: its path and what is wrong (ValueError), not a crash later."""
+    copy = tmp_path / "toy"
+    shutil.copytree(run_dir, copy)
+    damage(copy)
+    with pytest.raises(OutputFileError, match=message):
+        load_run(copy)

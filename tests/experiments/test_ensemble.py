@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis import load_ensemble, load_run
+from analysis.loading import OutputFileError
 from sim.app.cli import app
 from sim.app.runner import run_to_directory
 from sim.experiments import compare, ensemble, sensitivity
@@ -185,3 +186,12 @@ def test_resume_refuses_an_edited_scenario(tmp_path: Path) -> None:
     scenario.write_text(TOY.read_text().replace("days: 120", "days: 121"))
     with pytest.raises(EnsembleError, match="changed since the ensemble"):
         ensemble(scenario, 1, overrides=["days=75"], jobs=1, out=tmp_path / "e", resume=True)
+
+
+def test_a_damaged_ensemble_directory_is_named(tmp_path: Path) -> None:
+    ensemble(TOY, 1, overrides=["days=10"], tables=["states"], jobs=1, out=tmp_path / "e")
+    (tmp_path / "e" / "states.parquet").write_bytes(b"cut short")
+    with pytest.raises(OutputFileError, match=r"states\.parquet: cannot be read as documented"):
+        load_ensemble(tmp_path / "e")
+    done = CliRunner().invoke(app, ["plot", str(tmp_path / "e")])
+    assert done.exit_code == 1 and "states.parquet: cannot be read" in done.output
