@@ -212,7 +212,7 @@ def run_plan(plan: Plan, scenarios: Sequence[Scenario], pool: Executor, out: Pat
     if out is not None:
         _prepare_directory(out, plan, resume, force)
         _write_manifest(out, plan, command, started, status="running")
-    todo = [t for t in tasks if out is None or not (out / "replicates" / t.key).is_dir()]
+    todo = [t for t in tasks if out is None or not _kept(out / "replicates" / t.key, plan)]
     done = len(tasks) - len(todo)
     if on_done is not None:
         on_done(done, len(tasks))
@@ -310,6 +310,20 @@ def _write_part(out: Path, result: Result) -> None:
     for name, data in result.parquet.items():
         (tmp / f"{name}.parquet").write_bytes(data)
     tmp.rename(final)
+
+
+def _kept(part: Path, plan: Plan) -> bool:
+    """Whether a replicate's files are all there and readable: a part damaged after it was
+    written (a disk error, an edit) is removed, so that the replicate runs again."""
+    if not part.is_dir():
+        return False
+    try:
+        for name in ("metrics", *plan.tables):
+            pq.read_metadata(part / f"{name}.parquet")
+        return True
+    except (OSError, ValueError):  # missing, or not Parquet (pyarrow's errors are OSError or ValueError)
+        shutil.rmtree(part)
+        return False
 
 
 def _read_part(out: Path, key: str) -> dict[str, bytes]:

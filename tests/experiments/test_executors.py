@@ -182,13 +182,15 @@ def test_resume_runs_only_the_missing_replicates(reference: EnsembleResult, tmp_
     missing = ["v000-r00002", "v001-r00000"]
     for key in missing:
         shutil.rmtree(out / "replicates" / key)
+    damaged = "v001-r00002"  # damaged after it was written: it runs again
+    next((out / "replicates" / damaged).glob("*.parquet")).write_bytes(b"cut short")
     for table in out.glob("*.parquet"):
         table.unlink()
     (out / "metrics_summary.csv").unlink()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (out / "manifest.json").write_text(json.dumps({**manifest, "status": "running"}), encoding="utf-8")
-    kept = {p.name: p.stat().st_mtime_ns for p in (out / "replicates").iterdir()}
-    assert len(kept) == 6
+    kept = {p.name: p.stat().st_mtime_ns for p in (out / "replicates").iterdir() if p.name != damaged}
+    assert len(kept) == 5
 
     ran: list[str] = []
     real = ensembles.run_replicate
@@ -199,7 +201,7 @@ def test_resume_runs_only_the_missing_replicates(reference: EnsembleResult, tmp_
 
     monkeypatch.setattr(ensembles, "run_replicate", counting)
     run = small(out, jobs=1, resume=True)
-    assert sorted(ran) == missing
+    assert sorted(ran) == sorted([*missing, damaged])
     assert {p.name: p.stat().st_mtime_ns for p in (out / "replicates").iterdir() if p.name in kept} == kept
     assert_same(run, reference)
 
