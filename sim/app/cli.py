@@ -476,7 +476,7 @@ def _calibration_progress(path: Path, plan: dict, resume: bool) -> dict:
     if not resume:
         raise ValueError(f"{path} records an unfinished calibration: --resume continues it (or "
                          "delete the file to start again)")
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = _journal(path)
     if not lines or lines[0].get("plan") != plan:
         raise ValueError(f"{path} records a calibration with other folders, mode, budget or --cv; "
                          "--resume needs the same ones")
@@ -487,6 +487,27 @@ def _calibration_progress(path: Path, plan: dict, resume: bool) -> dict:
         elif "fold" in entry:
             kept["folds"][entry["fold"]["conflict"]] = entry["fold"]
     return kept
+
+
+def _journal(path: Path) -> list[dict]:
+    """The records of a calibration's journal. A last line cut short (the process stopped while
+    writing it) is dropped: that fit runs again. Any other unreadable line is a ValueError naming
+    the file and line."""
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    numbered = [(n, line) for n, line in enumerate(text, 1) if line.strip()]
+    records = []
+    for n, line in numbered:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            if n == numbered[-1][0]:
+                break
+            raise ValueError(f"{path}:{n}: not a record of allysim calibrate (a JSON object); delete the "
+                             "file to start the calibration again")
+        records.append(record)
+    return records
 
 
 def _conflict_folders(paths: list[Path], verb: str) -> list[Path]:

@@ -189,9 +189,14 @@ def test_an_interrupted_calibration_resumes_from_its_recorded_fits(tmp_path: Pat
                 "in_sample": 0.5, "out_of_sample": 123.0, "fit:flee_rate": 0.01, "fit:intensity_power": 1.0}
     fitted = {"parameters.displacement.flee_rate": 0.01, "parameters.displacement.intensity_power": 1.0}
     entries = [{"plan": plan}, {"all": fitted}, {"fold": recorded}]
-    progress.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    cut_short = '{"fold": {"conflict": "ssudan_c'  # the process stopped while writing it: dropped
+    progress.write_text("".join(json.dumps(e) + "\n" for e in entries) + cut_short)
     args = ["calibrate", str(FIXTURE), str(ssudan), "--mode", "conflict_driven", "--budget", "4",
             "--jobs", "1", "-o", str(out)]
+    edited = tmp_path / "edited.progress.jsonl"
+    edited.write_text(json.dumps(entries[0]) + "\nnot json\n" + json.dumps(entries[1]) + "\n")
+    bad_line = runner.invoke(app, [*args[:-1], str(tmp_path / "edited"), "--resume"])
+    assert bad_line.exit_code == 1 and f"{edited}:2: not a record of allysim calibrate" in bad_line.output
     refused = runner.invoke(app, args)
     assert refused.exit_code == 1 and "--resume continues it" in refused.output and not out.exists()
     other = runner.invoke(app, [*args[:-4], "--budget", "5", "--jobs", "1", "-o", str(out), "--resume"])
