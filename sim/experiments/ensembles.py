@@ -39,7 +39,7 @@ from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
 from sim.experiments.replicate import Result, Task, run_replicate
 from sim.loading import load_scenario
-from sim.outputs import ENSEMBLE, RUN_TABLES, package_version, remove_leftovers
+from sim.outputs import ENSEMBLE, RUN_TABLES, output_kind, package_version, remove_leftovers
 from sim.scenario import Scenario
 from sim.scenario.fields import MAX_SEED
 from sim.scenario.loading import as_items, with_overrides
@@ -271,12 +271,13 @@ def _prepare_directory(out: Path, plan: Plan, resume: bool, force: bool) -> None
         (out / "replicates").mkdir(parents=True)
         return
     remove_leftovers(out / "replicates")
-    previous = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
-    if previous.get("kind") != ENSEMBLE:
+    if output_kind(out) != ENSEMBLE:  # (an unreadable manifest.json included: nothing is touched)
         if any(out.iterdir()):
-            raise EnsembleError(f"{out} exists and is not an ensemble directory; choose another -o")
+            raise EnsembleError(f"{out} exists and is not an ensemble directory (no readable ensemble "
+                                "manifest.json); choose another -o")
         (out / "replicates").mkdir()
         return
+    previous = json.loads(manifest.read_text(encoding="utf-8"))
     if resume:
         if previous.get("plan_sha256") != plan.fingerprint():
             raise EnsembleError(f"{out} holds a different ensemble (other variants, seeds, metrics or "

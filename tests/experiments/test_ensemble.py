@@ -69,6 +69,11 @@ def test_an_ensemble_directory_is_never_overwritten_by_accident(tmp_path: Path) 
         ensemble(TOY, 1, overrides=["days=75"], jobs=1, out=tmp_path / "e")
     with pytest.raises(EnsembleError, match="different ensemble"):
         ensemble(TOY, 2, overrides=["days=75"], jobs=1, out=tmp_path / "e", resume=True)
+    (tmp_path / "e" / "manifest.json").write_text('{"kind": "allysim ens')  # cut short: not ours to judge
+    for how in ({"resume": True}, {"force": True}):
+        with pytest.raises(EnsembleError, match=r"no readable ensemble manifest\.json"):
+            ensemble(TOY, 1, overrides=["days=75"], jobs=1, out=tmp_path / "e", **how)
+    assert (tmp_path / "e" / "metrics.parquet").is_file()
 
 
 def test_compare_pairs_the_seeds_and_sees_a_real_difference() -> None:
