@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -101,7 +102,7 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
         if not sep or not path or not values:
             raise EnsembleError(f"--sweep {sweep!r}: expected dotted.path=a,b,c")
         # Variants are told apart by name in every table: two alike would be mixed up there.
-        repeated = sorted({v for v in values if values.count(v) > 1})
+        repeated = given_twice(values)
         if repeated:
             raise EnsembleError(f"--sweep {sweep!r}: {', '.join(repeated)} given more than once")
         if path in swept:
@@ -114,6 +115,11 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
     check_size(math.prod(len(axis) for axis in axes), 1, "the --sweep grid")
     return tuple(Variant(", ".join(combo), str(scenario), (*overrides, *combo))
                  for combo in itertools.product(*axes))
+
+
+def given_twice(items: Sequence[str]) -> list[str]:
+    """The items that occur more than once, sorted (in one pass: a sweep may have 100,000 values)."""
+    return sorted(item for item, n in Counter(items).items() if n > 1)
 
 
 def check_size(variants: int, replicates: int, what: str = "the experiment") -> None:

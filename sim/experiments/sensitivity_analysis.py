@@ -24,7 +24,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from sim.experiments.ensembles import EnsembleResult, Variant, check_size, make_plan, run_plan
+from sim.experiments.ensembles import EnsembleResult, Variant, check_size, given_twice, make_plan, run_plan
 from sim.experiments.executors import executor
 from sim.scenario.loading import as_items
 
@@ -136,8 +136,7 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
         raise SensitivityError("name at least one --param dotted.path=low:high")
     parameters = [parse_parameter(p) for p in as_items(params)]
     overrides = as_items(overrides)
-    paths = [p.path for p in parameters]
-    repeated = sorted({p for p in paths if paths.count(p) > 1})
+    repeated = given_twice([p.path for p in parameters])
     if repeated:
         raise SensitivityError(f"--param {repeated[0]} is given more than once; give each field one "
                                "range")
