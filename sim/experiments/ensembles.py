@@ -43,7 +43,7 @@ from sim.loading import load_scenario
 from sim.outputs import ENSEMBLE, RUN_TABLES, output_kind, package_version, remove_leftovers
 from sim.scenario import Scenario
 from sim.scenario.fields import MAX_SEED
-from sim.scenario.loading import as_items, with_overrides
+from sim.scenario.loading import as_items, set_values, with_overrides
 
 
 class EnsembleError(ValueError):
@@ -142,9 +142,8 @@ def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = N
     metrics, tables = as_items(metrics), as_items(tables)
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise EnsembleError(f"seed {seed}: expected 0 to 2^62 ({MAX_SEED:,})")
-    seeds_set = {tuple(value.strip() for path, _, value in (o.partition("=") for o in v.overrides)
-                       if path.strip() == "seed") for v in variants}
-    if len(seeds_set) > 1:  # one variant's seed override would be silently replaced by the plan's
+    # A seed set by one variant alone would be silently replaced by the plan's seeds.
+    if len({set_values(v.overrides, "seed") for v in variants}) > 1:
         raise EnsembleError("seed: every variant runs on the experiment's seeds (replicate i with seed S+i, "
                             "S from --seed), so a variant cannot set its own; pass --seed S instead")
     unknown = sorted(set(tables) - set(RUN_TABLES))

@@ -226,6 +226,12 @@ def as_items(value: str | Sequence[str]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def set_values(overrides: Sequence[str], path: str) -> tuple[str, ...]:
+    """The values ``dotted.path=value`` overrides give the field ``path``, in order."""
+    return tuple(value.strip() for name, _, value in (item.partition("=") for item in as_items(overrides))
+                 if name.strip() == path)
+
+
 def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
                    overrides: Sequence[str] = (),
                    world_sources: Mapping[str, WorldSource] | None = None, *,
@@ -252,7 +258,7 @@ def parse_scenario(data: Any, source: SourceMap, base_dir: Path = Path("."),
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, source, Scenario)) from None
     kept = list(range(len(scenario.events)))
-    if any(item.partition("=")[0].strip() == "days" for item in overrides):
+    if set_values(overrides, "days"):
         # A run length, not an edit: the events after the end are not reached, and are left out
         # (so that the run's scenario.yaml loads again).
         kept = [i for i in kept if scenario.events[i].day < scenario.days]
@@ -543,4 +549,4 @@ def _tag_name(node: Any) -> str:
 
 __all__ = ["MAX_ALIAS_VALUES", "MAX_CELL_CHARS", "MAX_CSV_BYTES", "MAX_DEPTH", "MAX_YAML_BYTES",
            "WorldSource", "as_items", "confined_path", "inline_observed_csv", "load_yaml", "parse_scenario",
-           "parse_scenario_text", "read_scenario", "read_text", "with_overrides"]
+           "parse_scenario_text", "read_scenario", "read_text", "set_values", "with_overrides"]
