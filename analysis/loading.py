@@ -57,14 +57,11 @@ def read_table(file: Path, dtypes: dict[str, str], read: Callable[[], pd.DataFra
     try:
         df = read()
         missing = [c for c in dtypes if c not in df.columns]
-        if missing:
-            raise OutputFileError(f"{file}: no column {', '.join(missing)} (docs/outputs.md lists its "
-                                  "columns)")
-        return _parse_dates(df.astype(dtypes))
-    except OutputFileError:
-        raise
+        if not missing:
+            return _parse_dates(df.astype(dtypes))
     except (OSError, ValueError, TypeError) as exc:  # pandas' and pyarrow's parse errors are ValueErrors
         raise OutputFileError(f"{file}: cannot be read as documented ({str(exc).strip()[:300]})") from None
+    raise OutputFileError(f"{file}: no column {', '.join(missing)} (docs/outputs.md lists its columns)")
 
 
 @dataclass(frozen=True)
