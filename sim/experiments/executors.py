@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -72,9 +74,16 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
         yield InlineExecutor()
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.experiments.replicate"])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    context.set_forkserver_preload(["sim.experiments.worker_preload"])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=stop_on_interrupt) as pool:
         yield pool
+
+
+def stop_on_interrupt() -> None:
+    """A local worker's initializer: Ctrl-C, which reaches every process of the terminal's group,
+    ends the worker quietly (exit status 130), whether it was running a replicate or waiting for
+    one, instead of printing a traceback under allysim's own "interrupted" line."""
+    signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(130))
 
 
 WORKER_WAIT = 60.0  # seconds a scheduler may take to have a first worker

@@ -1,6 +1,7 @@
 """Ensembles give the same bytes wherever their replicates run: in this process, in a local
 process pool, on a real Dask cluster (scheduler and workers as separate processes on the loopback
-interface), on a cluster that loses a worker in the middle of the run, and when resumed."""
+interface), on a cluster that loses a worker in the middle of the run, and when resumed; and a
+Ctrl-C at the terminal stops every local process quietly."""
 
 from __future__ import annotations
 
@@ -238,3 +239,49 @@ def test_lost_worker_replicates_rerun_elsewhere(cluster: str, client: Client, tm
     undisturbed = ensemble(TOY, replicates=replicates, metrics=METRICS, out=tmp_path / "inline", jobs=1)
     assert_same(result, undisturbed)
     client.wait_for_workers(2, timeout=START_TIMEOUT)  # the nanny has started a fresh worker
+
+
+# -- Ctrl-C at a terminal ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("after", ["the workers are loading", "a replicate has finished"])
+def test_ctrl_c_stops_every_local_process_with_one_line_and_no_traceback(tmp_path: Path, after: str) -> None:
+    """A terminal's Ctrl-C reaches the whole process group: allysim, its fork server and its
+    workers. Only allysim speaks (exit 130, what was kept); nothing is left running."""
+    out = tmp_path / "ens"
+    kosovo = ROOT / "scenarios" / "history" / "kosovo-1999.yaml"
+    command = [sys.executable, "-m", "sim", "ensemble", str(kosovo), "--replicates", "40", "--jobs", "2",
+               "-o", str(out)]
+    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True,  # its own process group, as under a terminal
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) as proc:
+        try:
+            header = proc.stderr.readline()  # printed as the pool starts loading the simulation
+            assert header.startswith("ensemble:"), header
+            if after == "the workers are loading":
+                time.sleep(0.3)
+            else:
+                deadline = time.monotonic() + RUN_TIMEOUT
+                while finished_parts(out) < 1 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            os.killpg(proc.pid, signal.SIGINT)
+            rest = proc.stderr.read()
+            assert proc.wait(timeout=RUN_TIMEOUT) == 130
+        finally:
+            _stop(proc)
+    assert "Traceback" not in rest and rest.startswith("interrupted: "), rest
+    deadline = time.monotonic() + 10
+    while _running_in_group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running_in_group(proc.pid)
+
+
+def _running_in_group(group: int) -> list[int]:
+    """Processes of a process group still running (zombies, left for init to reap, are not)."""
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            state, _, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:4]
+            if int(pgrp) == group and state != "Z":
+                running.append(int(stat.parent.name))
+    return running
