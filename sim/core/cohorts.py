@@ -98,8 +98,6 @@ class Table:
         return int(self.count.sum())
 
 
-
-
 def _dtype(name: str) -> type:
     return np.float64 if name == "progress" else np.int64
 
