@@ -258,7 +258,10 @@ def test_ctrl_c_stops_every_local_process_with_one_line_and_no_traceback(tmp_pat
         try:
             header = proc.stderr.readline()  # printed as the pool starts loading the simulation
             assert header.startswith("ensemble:"), header
-            if after == "the workers are loading":
+            if after == "the workers are loading":  # (the fork server imports for about a second)
+                while not _running_in_group(proc.pid, b"multiprocessing.forkserver"):
+                    assert proc.poll() is None
+                    time.sleep(0.01)
                 time.sleep(0.3)
             else:
                 deadline = time.monotonic() + RUN_TIMEOUT
@@ -267,21 +270,23 @@ def test_ctrl_c_stops_every_local_process_with_one_line_and_no_traceback(tmp_pat
             os.killpg(proc.pid, signal.SIGINT)
             rest = proc.stderr.read()
             assert proc.wait(timeout=RUN_TIMEOUT) == 130
+            deadline = time.monotonic() + 10
+            while _running_in_group(proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            left = _running_in_group(proc.pid)
         finally:
-            _stop(proc)
+            _stop(proc)  # (whatever was left, so that a failure leaves nothing running)
     assert "Traceback" not in rest and rest.startswith("interrupted: "), rest
-    deadline = time.monotonic() + 10
-    while _running_in_group(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _running_in_group(proc.pid)
+    assert not left, f"still running after Ctrl-C: {left}"
 
 
-def _running_in_group(group: int) -> list[int]:
-    """Processes of a process group still running (zombies, left for init to reap, are not)."""
+def _running_in_group(group: int, command: bytes = b"") -> list[int]:
+    """Processes of a process group still running (zombies, left for init to reap, are not),
+    those whose command line holds ``command`` if given."""
     running = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError):
-            state, _, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:4]
-            if int(pgrp) == group and state != "Z":
+            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            if int(pgrp) == group and state != "Z" and command in stat.with_name("cmdline").read_bytes():
                 running.append(int(stat.parent.name))
     return running
