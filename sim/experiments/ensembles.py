@@ -87,7 +87,7 @@ def split_values(text: str) -> list[str]:
         else:
             current += ch
     out.append(current.strip())
-    return [v for v in out if v]
+    return out
 
 
 def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
@@ -99,8 +99,11 @@ def variants_of(scenario: str | Path, overrides: Sequence[str] = (),
     for sweep in as_items(sweeps):
         path, sep, values = sweep.partition("=")
         path, values = path.strip(), split_values(values)
-        if not sep or not path or not values:
+        if not sep or not path or values == [""]:
             raise EnsembleError(f"--sweep {sweep!r}: expected dotted.path=a,b,c")
+        if "" in values:  # "1,,2" or "1,2,": a value left out by mistake, not one to skip
+            raise EnsembleError(f"--sweep {sweep!r}: value {values.index('') + 1} of {len(values)} is "
+                                "empty; expected a value between every two commas (dotted.path=a,b,c)")
         # Variants are told apart by name in every table: two alike would be mixed up there.
         repeated = given_twice(values)
         if repeated:

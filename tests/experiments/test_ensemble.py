@@ -34,6 +34,9 @@ def test_sweeps_make_every_combination() -> None:
         == ("world.states.0.border={policy: managed, capacity: 5}",)
     with pytest.raises(EnsembleError, match=r"dotted\.path=a,b,c"):
         variants_of(TOY, [], ["awareness"])
+    for typo, empty in (("1,,2", "value 2 of 3"), ("1,2,", "value 3 of 3"), (",", "value 1 of 2")):
+        with pytest.raises(EnsembleError, match=f"{empty} is empty"):
+            variants_of(TOY, [], [f"parameters.movement.awareness={typo}"])
     # two variants of one name would be mixed up in the tables
     with pytest.raises(EnsembleError, match="1 given more than once"):
         variants_of(TOY, [], ["parameters.movement.awareness=1,2,1"])
