@@ -50,6 +50,9 @@ class DisplacementModel(mesa.Model):
     """
 
     def __init__(self, spec: Scenario, rng: int | str | None = None):
+        if not isinstance(spec, Scenario):  # a path, most likely: sim.run_scenario takes one
+            raise TypeError(f"DisplacementModel takes a loaded scenario, not {type(spec).__name__} "
+                            f"{spec!r:.80}: DisplacementModel(sim.load_scenario(path))")
         seed = spec.seed if rng is None or str(rng).strip() == "" else int(rng)
         super().__init__(rng=seed)
         self.spec = spec

@@ -56,6 +56,15 @@ def test_the_model_is_exported_and_steps() -> None:
     model.run_for(5)
     assert model.day == 4 and model.total_people() == model.population.total()
     assert isinstance(sim.__version__, str)
+    with pytest.raises(TypeError, match=r"loaded scenario, not PosixPath .*sim\.load_scenario\(path\)"):
+        sim.DisplacementModel(TOY)  # a path, as run_scenario takes
+
+
+def test_the_experiment_api_says_what_a_replicate_count_must_be() -> None:
+    from sim.experiments.ensembles import EnsembleError
+
+    with pytest.raises(EnsembleError, match="replicates '3': expected a whole number"):
+        sim.experiments.ensemble(TOY, "3", jobs=1)
 
 
 def test_plots_leave_the_matplotlib_backend_alone() -> None:

@@ -7,6 +7,7 @@ its help without loading the simulation.
 
 from __future__ import annotations
 
+import operator
 from pathlib import Path
 
 DEFAULT_TABLES = ("states", "events", "summary")  # run tables an ensemble keeps unless told
@@ -23,6 +24,10 @@ MAX_RUNS = 1_000_000
 def size_problem(variants: int, replicates: int, what: str = "the experiment") -> str | None:
     """What makes ``variants`` x ``replicates`` runs more than one experiment may plan, or None;
     checked before any of it is built."""
+    try:
+        replicates = operator.index(replicates)  # an int, numpy's included; not "3" or 3.0
+    except TypeError:
+        return f"replicates {replicates!r}: expected a whole number"
     if replicates < 1:
         return "replicates must be 1 or more"
     if replicates > MAX_REPLICATES:
