@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +19,7 @@ from sim.app.runner import run_to_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 TOY = ROOT / "scenarios" / "toy.yaml"
+FLEE_RATE = "parameters.displacement.flee_rate=0.001:0.01"
 
 
 def test_run_scenario_returns_the_tables_load_run_reads(tmp_path: Path,
@@ -60,11 +63,23 @@ def test_the_model_is_exported_and_steps() -> None:
         sim.DisplacementModel(TOY)  # a path, as run_scenario takes
 
 
-def test_the_experiment_api_says_what_a_replicate_count_must_be() -> None:
-    from sim.experiments.ensembles import EnsembleError
-
-    with pytest.raises(EnsembleError, match="replicates '3': expected a whole number"):
-        sim.experiments.ensemble(TOY, "3", jobs=1)
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: sim.experiments.ensemble(TOY, "3", jobs=1), "replicates '3': expected a whole number"),
+    (lambda: sim.experiments.ensemble(TOY, 2, seed=1.5, jobs=1), "seed 1.5: expected a whole number"),
+    (lambda: sim.experiments.ensemble(TOY, 2, jobs="2"), "--jobs '2': expected a whole number"),
+    (lambda: sim.experiments.compare(TOY, overrides=["days=10"], replicates="3", jobs=1),
+     "replicates '3': expected a whole number"),
+    (lambda: sim.experiments.sensitivity(TOY, [FLEE_RATE], samples="4", jobs=1),
+     "samples '4': expected a whole number"),
+    (lambda: sim.experiments.sensitivity(TOY, [FLEE_RATE], samples=0, jobs=1),
+     "samples 0: expected 1 or more"),
+])
+def test_the_experiment_api_names_a_count_that_is_not_a_whole_number(call: Callable[[], object],
+                                                                     message: str) -> None:
+    """What the command line's options check by type, the Python API checks by value."""
+    with pytest.raises(Exception, match=re.escape(message)) as error:
+        call()
+    assert not isinstance(error.value, TypeError | IndexError)
 
 
 def test_plots_leave_the_matplotlib_backend_alone() -> None:

@@ -21,13 +21,21 @@ MAX_REPLICATES = 100_000
 MAX_RUNS = 1_000_000
 
 
+def not_whole(name: str, value: object) -> str | None:
+    """Why ``value`` is not a whole number (an int, numpy's included), or None. The Python API may
+    be given "3" or 1.5, which would otherwise fail deep inside with a message about neither."""
+    try:
+        operator.index(value)
+    except TypeError:
+        return f"{name} {value!r}: expected a whole number"
+    return None
+
+
 def size_problem(variants: int, replicates: int, what: str = "the experiment") -> str | None:
     """What makes ``variants`` x ``replicates`` runs more than one experiment may plan, or None;
     checked before any of it is built."""
-    try:
-        replicates = operator.index(replicates)  # an int, numpy's included; not "3" or 3.0
-    except TypeError:
-        return f"replicates {replicates!r}: expected a whole number"
+    if problem := not_whole("replicates", replicates):
+        return problem
     if replicates < 1:
         return "replicates must be 1 or more"
     if replicates > MAX_REPLICATES:

@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.defaults import DEFAULT_TABLES, size_problem
+from sim.experiments.defaults import DEFAULT_TABLES, not_whole, size_problem
 from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
 from sim.experiments.replicate import Result, Task, run_replicate
@@ -143,6 +143,8 @@ def make_plan(variants: Sequence[Variant], replicates: int, seed: int | None = N
     """
     check_size(len(variants), replicates)
     metrics, tables = as_items(metrics), as_items(tables)
+    if seed is not None and (problem := not_whole("seed", seed)):
+        raise EnsembleError(problem)
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise EnsembleError(f"seed {seed}: expected 0 to 2^62 ({MAX_SEED:,})")
     # A seed set by one variant alone would be silently replaced by the plan's seeds.

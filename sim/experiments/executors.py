@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
+from sim.experiments.defaults import not_whole
+
 LOCAL_JOBS_PER_CORE = 4  # local worker processes beyond this many a core are refused
 CONNECT_WAIT = 30.0  # seconds to reach a Dask scheduler
 
@@ -64,6 +66,8 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
         return
     cores = default_jobs()
     jobs = cores if jobs is None else jobs
+    if problem := not_whole("--jobs", jobs):
+        raise ExecutorError(problem)
     if jobs < 1:
         raise ExecutorError(f"--jobs {jobs}: expected 1 or more local processes")
     if jobs > LOCAL_JOBS_PER_CORE * cores:

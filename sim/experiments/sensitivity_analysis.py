@@ -24,6 +24,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from sim.experiments.defaults import not_whole
 from sim.experiments.ensembles import EnsembleResult, Variant, check_size, given_twice, make_plan, run_plan
 from sim.experiments.executors import executor
 from sim.scenario.loading import as_items
@@ -140,6 +141,10 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
     if repeated:
         raise SensitivityError(f"--param {repeated[0]} is given more than once; give each field one "
                                "range")
+    if problem := not_whole("samples", samples):
+        raise SensitivityError(problem)
+    if samples < 1:
+        raise SensitivityError(f"samples {samples}: expected 1 or more")
     per_sample = len(parameters) + (2 if method == "sobol" else 1)  # runs SALib makes of each of N
     check_size(samples * per_sample, replicates, f"--samples {samples} (x {per_sample} runs each)")
     x = sample(parameters, method, samples, seed=0 if seed is None else seed)
