@@ -27,6 +27,7 @@ from SALib.sample import sobol as sobol_sample
 from sim.experiments.defaults import not_whole
 from sim.experiments.ensembles import EnsembleResult, Variant, check_size, given_twice, make_plan, run_plan
 from sim.experiments.executors import executor
+from sim.scenario import ScenarioError
 from sim.scenario.loading import as_items
 
 METHODS = ("sobol", "morris")
@@ -61,6 +62,25 @@ class Parameter:
 
     def setting(self, sampled: float) -> str:
         return f"{self.path}={self.value(sampled)!r}"
+
+    def __str__(self) -> str:
+        """As given: path=low:high."""
+        return f"{self.path}={self.value(self.low)!r}:{self.value(self.high)!r}"
+
+
+def _check_ends(scenario: str | Path, parameters: Sequence[Parameter], overrides: Sequence[str]) -> None:
+    """Refuse a range with an end its field does not take, naming the range as given: found
+    among the samples, the error would name a sampled value (flee_rate=4.253076750443317)."""
+    for p in parameters:
+        for end, value in (("low", p.low), ("high", p.high)):
+            setting = p.setting(value)
+            try:
+                make_plan([Variant(f"{p.path} {end}", str(scenario), (*overrides, setting))], 1)
+            except ScenarioError as exc:
+                mine = [q for q in exc.problems if q.file == f"--set {setting}"]
+                if not mine:  # the scenario itself, or another override: its own error
+                    raise
+                raise SensitivityError(f"--param {p}: the {end} end is refused: {mine[0].message}") from None
 
 
 def parse_parameter(text: str) -> Parameter:
@@ -147,6 +167,7 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
         raise SensitivityError(f"samples {samples}: expected 1 or more")
     per_sample = len(parameters) + (2 if method == "sobol" else 1)  # runs SALib makes of each of N
     check_size(samples * per_sample, replicates, f"--samples {samples} (x {per_sample} runs each)")
+    _check_ends(scenario, parameters, overrides)
     x = sample(parameters, method, samples, seed=0 if seed is None else seed)
     variants = [Variant(f"sample {i}", str(scenario), (*overrides, *(p.setting(v) for p, v in zip(
         parameters, row, strict=True)))) for i, row in enumerate(x)]

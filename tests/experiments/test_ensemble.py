@@ -104,6 +104,18 @@ def test_a_variant_cannot_set_its_own_seed(tmp_path: Path) -> None:
     assert not (tmp_path / "e").exists() and not (tmp_path / "s").exists()
 
 
+def test_a_sensitivity_range_is_refused_by_its_ends_as_given(tmp_path: Path) -> None:
+    """Not by whichever sampled value the field refuses first (flee_rate=4.253076750443317)."""
+    with pytest.raises(SensitivityError, match=r"--param parameters\.displacement\.flee_rate=0\.001:5\.0: "
+                       r"the high end is refused: found 5\.0; input should be less than or equal to 1"):
+        sensitivity(TOY, ["parameters.displacement.flee_rate=0.001:5"], samples=2, jobs=1, out=tmp_path / "s")
+    with pytest.raises(SensitivityError, match="awareness=0:3: the low end is refused: found 0"):
+        sensitivity(TOY, ["parameters.movement.awareness=0:3"], samples=2, jobs=1)
+    with pytest.raises(SensitivityError, match="nosuch=0:1: the low end is refused: unknown field 'nosuch'"):
+        sensitivity(TOY, ["nosuch=0:1"], samples=2, jobs=1)
+    assert not (tmp_path / "s").exists()
+
+
 def test_the_python_api_keeps_the_command_line_bounds(tmp_path: Path) -> None:
     with pytest.raises(ExecutorError, match="--jobs 0: expected 1 or more"):
         ensemble(TOY, 1, overrides=["days=5"], jobs=0)
