@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.experiments.ensembles import (
-    EnsembleError,
-    EnsembleResult,
-    Variant,
-    check_size,
-    make_plan,
-    run_plan,
-)
+from sim.experiments.defaults import not_whole
+from sim.experiments.ensembles import EnsembleError, EnsembleResult, Variant, make_plan, run_plan
 from sim.experiments.executors import executor
 from sim.experiments.stats import paired_difference
 from sim.scenario.loading import as_items
@@ -62,7 +56,8 @@ def compare(base: str | Path, variant: str | Path | None = None, *, overrides: S
             resume: bool = False, force: bool = False, command: str = "sim.experiments.compare"
             ) -> CompareResult:
     """Run both arms on common seeds and compare them (the Python API of ``allysim compare``)."""
-    check_size(1, replicates)  # a whole number, first
+    if problem := not_whole("replicates", replicates):
+        raise EnsembleError(problem)
     if replicates < 2:  # the CLI's bound: one pair has no spread, so no interval
         raise EnsembleError(f"replicates {replicates}: a comparison needs 2 or more pairs for an interval")
     plan, scenarios = make_plan(arms(base, variant, overrides), replicates, seed, metrics, COMPARE_TABLES)

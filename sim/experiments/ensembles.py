@@ -230,7 +230,10 @@ def run_plan(plan: Plan, scenarios: Sequence[Scenario], pool: Executor, out: Pat
                            plan.variants[t.variant].name) for t in todo]
     try:
         for future in as_completed(futures):
-            result: Result = future.result()
+            try:
+                result: Result = future.result()
+            except SystemExit:  # a local worker stopped by Ctrl-C (executors.stop_on_interrupt)
+                raise KeyboardInterrupt from None
             if out is None:
                 parts[result.task.key] = result.parquet
             else:
