@@ -244,10 +244,11 @@ def test_lost_worker_replicates_rerun_elsewhere(cluster: str, client: Client, tm
 # -- Ctrl-C at a terminal ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("after", ["the workers are loading", "a replicate has finished"])
+@pytest.mark.parametrize("after", ["the workers are loading", "a replicate has finished", "one worker alone"])
 def test_ctrl_c_stops_every_local_process_with_one_line_and_no_traceback(tmp_path: Path, after: str) -> None:
     """A terminal's Ctrl-C reaches the whole process group: allysim, its fork server and its
-    workers. Only allysim speaks (exit 130, what was kept); nothing is left running."""
+    workers. Only allysim speaks (exit 130, what was kept); nothing is left running. A worker
+    interrupted alone stops the experiment the same way."""
     out = tmp_path / "ens"
     kosovo = ROOT / "scenarios" / "history" / "kosovo-1999.yaml"
     command = [sys.executable, "-m", "sim", "ensemble", str(kosovo), "--replicates", "40", "--jobs", "2",
@@ -267,7 +268,12 @@ def test_ctrl_c_stops_every_local_process_with_one_line_and_no_traceback(tmp_pat
                 deadline = time.monotonic() + RUN_TIMEOUT
                 while finished_parts(out) < 1 and time.monotonic() < deadline:
                     time.sleep(0.05)
-            os.killpg(proc.pid, signal.SIGINT)
+            if after == "one worker alone":  # (the fork server's parent is allysim; a worker's, the server)
+                workers = [pid for pid, parent in _running_in_group(proc.pid, b"forkserver").items()
+                           if parent != proc.pid]
+                os.kill(workers[0], signal.SIGINT)
+            else:
+                os.killpg(proc.pid, signal.SIGINT)
             rest = proc.stderr.read()
             assert proc.wait(timeout=RUN_TIMEOUT) == 130
             deadline = time.monotonic() + 10
@@ -280,13 +286,13 @@ def test_ctrl_c_stops_every_local_process_with_one_line_and_no_traceback(tmp_pat
     assert not left, f"still running after Ctrl-C: {left}"
 
 
-def _running_in_group(group: int, command: bytes = b"") -> list[int]:
-    """Processes of a process group still running (zombies, left for init to reap, are not),
-    those whose command line holds ``command`` if given."""
-    running = []
+def _running_in_group(group: int, command: bytes = b"") -> dict[int, int]:
+    """{pid: parent pid} of the processes of a process group still running (zombies, left for
+    init to reap, are not), those whose command line holds ``command`` if given."""
+    running = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError):
-            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            state, parent, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
             if int(pgrp) == group and state != "Z" and command in stat.with_name("cmdline").read_bytes():
-                running.append(int(stat.parent.name))
+                running[int(stat.parent.name)] = int(parent)
     return running
