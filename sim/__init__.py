@@ -13,7 +13,7 @@ load the others.
 
 from __future__ import annotations
 
-from importlib import import_module, metadata
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,16 +26,17 @@ __all__ = ["DisplacementModel", "ScenarioError", "__version__", "load_scenario",
 _EXPORTS = {"DisplacementModel": "sim.model", "load_scenario": "sim.loading",
             "run_scenario": "sim.app.runner", "ScenarioError": "sim.scenario.errors"}
 
-try:
-    __version__ = metadata.version("allysim")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
-
-
 _PACKAGES = ("experiments",)  # docs/api.md: sim.experiments.ensemble(...) after `import sim`
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # looked up on use: every command and worker imports this package
+        from importlib import metadata
+
+        try:
+            return metadata.version("allysim")
+        except metadata.PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     if name in _PACKAGES:

@@ -969,10 +969,13 @@ INTERNAL_ERROR = 70  # sysexits.h EX_SOFTWARE: not the input's fault
 
 
 def main() -> None:
-    """The ``allysim`` command: exit 0 on success, 1 for invalid input, 2 for a usage error and
-    70 for an internal error, whose traceback goes to a file rather than the screen."""
+    """The ``allysim`` command: exit 0 on success, 1 for invalid input, 2 for a usage error, 70
+    for an internal error, whose traceback goes to a file rather than the screen, and 130 when
+    interrupted."""
     try:
         app()
+    except KeyboardInterrupt:  # before a command took it (its own says what was kept): nothing ran
+        sys.exit(INTERRUPTED)
     except Exception as exc:  # anything the commands did not turn into a message is a defect
         from sim.scenario.errors import clip
 

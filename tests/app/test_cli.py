@@ -16,6 +16,7 @@ import typer
 from typer.testing import CliRunner
 
 from analysis import load_run
+from sim.app import cli
 from sim.app.cli import INTERNAL_ERROR, app, main
 from sim.model import DisplacementModel
 
@@ -349,6 +350,44 @@ def test_an_internal_error_exits_70_and_writes_its_traceback_to_a_file(
     [trace] = tmp_path.glob("allysim-error-*.txt")
     assert trace.name in message and "broken_step" in trace.read_text()
     assert not (tmp_path / "out").exists()  # nothing half-written is left
+
+
+INTERRUPT_ON_IMPORT = """
+import os, signal, sys
+module, *args = sys.argv[1:]
+class Interrupt:  # Ctrl-C just as the module starts loading
+    def find_spec(self, name, path=None, target=None):
+        if name == module:
+            os.kill(os.getpid(), signal.SIGINT)
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["allysim", *args]
+from sim.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("module", "args"), [
+    ("typer", ["--help"]),  # while the command line itself loads
+    ("sim.loading", ["validate", str(TOY)]),  # while a command loads what it uses
+])
+def test_a_ctrl_c_before_any_work_ends_quietly_with_130(module: str, args: list[str]) -> None:
+    """Before a command has started work (and can say what it kept), an interrupt needs no words."""
+    proc = subprocess.run([sys.executable, "-c", INTERRUPT_ON_IMPORT, module, *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert (proc.returncode, proc.stderr) == (130, ""), proc.stderr[-2000:]
+
+
+def test_a_ctrl_c_outside_any_command_exits_130(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """As typer builds the commands, before any of them runs."""
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "app", interrupted)
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 130 and capsys.readouterr().err == ""
 
 
 def test_a_stopped_experiment_says_what_it_kept_and_resume_finishes_it(tmp_path: Path) -> None:
