@@ -47,11 +47,21 @@ class RunDirExists(OutputError):
 def output_kind(path: Path) -> str | None:
     """The kind of allysim output directory ``path`` is (``allysim run``, ``allysim backtest``,
     ...), from its manifest.json, or None for anything else."""
+    return manifest_kind(manifest_of(path))
+
+
+def manifest_of(path: Path) -> dict | None:
+    """``path``/manifest.json as a dict, or None when it is missing or not a JSON object."""
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(manifest, dict):
+    return manifest if isinstance(manifest, dict) else None
+
+
+def manifest_kind(manifest: dict | None) -> str | None:
+    """The output kind a manifest names (see ``output_kind``)."""
+    if manifest is None:
         return None
     if "kind" in manifest:
         return str(manifest["kind"])

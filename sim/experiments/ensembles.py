@@ -40,7 +40,7 @@ from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
 from sim.experiments.replicate import Result, Task, run_replicate
 from sim.loading import load_scenario
-from sim.outputs import ENSEMBLE, RUN_TABLES, output_kind, package_version, remove_leftovers
+from sim.outputs import ENSEMBLE, RUN_TABLES, manifest_kind, manifest_of, package_version, remove_leftovers
 from sim.scenario import Scenario
 from sim.scenario.fields import MAX_SEED
 from sim.scenario.loading import as_items, set_values, with_overrides
@@ -279,18 +279,17 @@ def _combine(parts: list[bytes]) -> bytes:
 
 
 def _prepare_directory(out: Path, plan: Plan, resume: bool, force: bool) -> None:
-    manifest = out / "manifest.json"
     if not out.exists():
         (out / "replicates").mkdir(parents=True)
         return
     remove_leftovers(out / "replicates")
-    if output_kind(out) != ENSEMBLE:  # (an unreadable manifest.json included: nothing is touched)
+    previous = manifest_of(out)
+    if manifest_kind(previous) != ENSEMBLE:  # (an unreadable manifest.json included: nothing is touched)
         if any(out.iterdir()):
             raise EnsembleError(f"{out} exists and is not an ensemble directory (no readable ensemble "
                                 "manifest.json); choose another -o")
         (out / "replicates").mkdir()
         return
-    previous = json.loads(manifest.read_text(encoding="utf-8"))
     if resume:
         if previous.get("plan_sha256") != plan.fingerprint():
             raise EnsembleError(f"{out} holds a different ensemble (other variants, seeds, metrics or "
