@@ -71,16 +71,17 @@ class Parameter:
 def _check_ends(scenario: str | Path, parameters: Sequence[Parameter], overrides: Sequence[str]) -> None:
     """Refuse a range with an end its field does not take, naming the range as given: found
     among the samples, the error would name a sampled value (flee_rate=4.253076750443317)."""
-    for p in parameters:
-        for end, value in (("low", p.low), ("high", p.high)):
-            setting = p.setting(value)
-            try:
-                make_plan([Variant(f"{p.path} {end}", str(scenario), (*overrides, setting))], 1)
-            except ScenarioError as exc:
-                mine = [q for q in exc.problems if q.file == f"--set {setting}"]
-                if not mine:  # the scenario itself, or another override: its own error
-                    raise
-                raise SensitivityError(f"--param {p}: the {end} end is refused: {mine[0].message}") from None
+    ends = {f"--set {p.setting(value)}": (p, end) for p in parameters
+            for end, value in (("low", p.low), ("high", p.high))}
+    try:  # one plan of every end: the scenario file is read once
+        make_plan([Variant(f"{p.path} {end}", str(scenario), (*overrides, origin.removeprefix("--set ")))
+                   for origin, (p, end) in ends.items()], 1)
+    except ScenarioError as exc:
+        mine = [q for q in exc.problems if q.file in ends]
+        if not mine:  # the scenario itself, or another override: its own error
+            raise
+        p, end = ends[mine[0].file]
+        raise SensitivityError(f"--param {p}: the {end} end is refused: {mine[0].message}") from None
 
 
 def parse_parameter(text: str) -> Parameter:
