@@ -92,7 +92,7 @@ class Movement:
         # Checkpoints and interceptions draw from a stream of their own: switching them on never
         # shifts the movement draws elsewhere.
         self.controls = self.stream.streams.stream("route_controls")
-        self.controls_rng = self.controls.on(0)
+        self.day = 0
         self.home_of = self._home_keys()
         # Home keys ranked (displaced people's origins), so that a merge key stays compact.
         self._homes = np.unique(self.home_of)
@@ -126,8 +126,7 @@ class Movement:
 
     def step(self, day: int) -> None:
         pop, mv, w = self.population, self.params.movement, self.world
-        self.rng = self.stream.on(day)
-        self.controls_rng = self.controls.on(day)
+        self.day, self.rng = day, self.stream.on(day)
         self.borders.start_day()
         people = pop.people
         if not self.params.returns.enabled:
@@ -310,7 +309,7 @@ class Movement:
         done = spare >= 0  # arrived
         restricted = restricted_paths[path]
         held: list[Travellers] = []
-        turned_back = People.empty()
+        turned_back: People | None = None
         if restricted.any():
             count = count.copy()
             stranded_at = np.full(len(trav), -1)
@@ -323,7 +322,7 @@ class Movement:
         out = done.nonzero()[0]
         on = (~done).nonzero()[0]
         stopped = [node[out], trav.origin[out], spare[out], count[out]]
-        if len(turned_back):  # turned back on an irregular route: they stop at its start today
+        if turned_back:  # turned back on an irregular route: they stop at its start today
             stopped = [np.concatenate(pair) for pair in zip(stopped, (
                 turned_back.loc, turned_back.origin, np.zeros(len(turned_back), dtype=np.int64),
                 turned_back.count), strict=True)]
@@ -392,6 +391,7 @@ class Movement:
         if not len(rows):
             return [], People.empty()
         borders, rng, p, w = self.borders, self.rng, self.paths, self.world
+        controls = self.controls.on(self.day)  # made on the days a gate is reached, not every day
         policy = borders.policy_codes()
         path = trav.path[rows]
         gates, edges, nodes = borders.hop_gates()[path], p.edges[path], p.nodes[path]
@@ -413,7 +413,7 @@ class Movement:
             passing = reach & ~blocked
             checked = np.flatnonzero(passing & (w.edge_pass[edge] < 1))
             if len(checked):  # each person reaching a checkpoint passes it with the road's share
-                passed = self.controls_rng.binomial(n[checked], w.edge_pass[edge[checked]])
+                passed = controls.binomial(n[checked], w.edge_pass[edge[checked]])
                 held.append(self._wait_before(trav, rows[checked], at_node[checked], n[checked] - passed))
                 self.flows.add(frm[checked], to[checked], FlowKind.HELD, n[checked] - passed)
                 n[checked] = passed
@@ -431,7 +431,7 @@ class Movement:
                 n[at_gate] = passed
             patrolled = np.flatnonzero(passing & (w.edge_interception[edge] > 0))
             if len(patrolled):
-                back = self.controls_rng.binomial(n[patrolled], w.edge_interception[edge[patrolled]])
+                back = controls.binomial(n[patrolled], w.edge_interception[edge[patrolled]])
                 n[patrolled] -= back
                 self.flows.add(frm[patrolled], to[patrolled], FlowKind.INTERCEPTION, back)
                 turned_back.append(People(loc=frm[patrolled], origin=trav.origin[rows[patrolled]],
