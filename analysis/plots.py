@@ -3,7 +3,6 @@ whose title names the scenario, the seed and the dates of the run."""
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -12,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image
 
+import sim
 from analysis.loading import Run
 from analysis.style import date_axis, date_range, keep_largest, others_label, people_axis
 
@@ -203,7 +203,7 @@ def save_figures(figures: dict[str, Figure], out_dir: Path) -> list[Path]:
     written = []
     for name, fig in figures.items():
         file = out_dir / f"{name}.png"
-        fig.savefig(file, dpi=110, metadata={"Software": f"{DRAWN_BY} {_version()}"})
+        fig.savefig(file, dpi=110, metadata={"Software": f"{DRAWN_BY} {sim.__version__}"})
         plt.close(fig)
         written.append(file)
     return written
@@ -219,13 +219,6 @@ def _replaceable(file: Path) -> bool:
             return str(image.info.get("Software", "")).startswith(DRAWN_BY)
     except (OSError, ValueError):  # not an image at all
         return False
-
-
-def _version() -> str:
-    try:
-        return metadata.version("allysim")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def save_run_plots(run: Run, out_dir: Path) -> list[Path]:

@@ -17,7 +17,6 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,6 +34,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+import sim
 from sim.app.signals import sigterm_as_interrupt
 from sim.experiments.defaults import CLAIMS_FOLDER, DEFAULT_REPLICATES, DEFAULT_TABLES
 from sim.outputs import (
@@ -47,7 +47,6 @@ from sim.outputs import (
     OutputError,
     check_target,
     output_kind,
-    package_version,
     write_atomically,
     write_json,
 )
@@ -74,7 +73,7 @@ if not sys.stdout.isatty() and "TERMINAL_WIDTH" not in os.environ:
 
 def _version(value: bool) -> None:
     if value:
-        print(f"allysim {metadata.version('allysim')}")
+        print(f"allysim {sim.__version__}")
         raise typer.Exit()
 
 
@@ -874,7 +873,7 @@ def claims(
                             {n: c.spec.show for n, c in result.claims.items()}, tmp)
         write_json(tmp / "manifest.json", {"kind": CLAIMS, "command": "allysim " + " ".join(sys.argv[1:]),
                                            "claims": list(result.claims), "replicates": replicates,
-                                           "allysim_version": package_version("allysim")})
+                                           "allysim_version": sim.__version__})
 
     try:
         write_atomically(output, write)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+import sim
 from analysis.loading import Run, load_run, typed_tables
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
@@ -121,7 +122,7 @@ def run_to_directory(
                 tables[name].to_csv(tmp / f"{name}.csv", index=False)
         write_json(tmp / "manifest.json", {
             "kind": RUN,
-            "allysim_version": package_version("allysim"),
+            "allysim_version": sim.__version__,
             "scenario": {"name": spec.name, "path": str(path), "sha256": sha256_of(path),
                          "resolved_sha256": sha256_of(resolved),
                          "resolved_tables_sha256": {p.name: sha256_of(p) for p in resolved_tables},

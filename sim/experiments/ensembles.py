@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+import sim
 from sim.experiments.defaults import DEFAULT_TABLES, not_whole, size_problem
 from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
@@ -349,7 +350,7 @@ def _write_manifest(out: Path, plan: Plan, command: str, started: dt.datetime, s
                  for v in plan.variants]
     data = {
         "kind": ENSEMBLE,
-        "allysim_version": package_version("allysim"),
+        "allysim_version": sim.__version__,
         "command": command or " ".join(sys.argv),
         "plan_sha256": plan.fingerprint(),
         "variants": [{**asdict(v), "reproduce": r, "scenario_sha256": _sha256(Path(v.scenario))}
