@@ -1,7 +1,8 @@
 """Ensembles give the same bytes wherever their replicates run: in this process, in a local
 process pool, on a real Dask cluster (scheduler and workers as separate processes on the loopback
-interface), on a cluster that loses a worker in the middle of the run, and when resumed; and a
-Ctrl-C at the terminal stops every local process quietly."""
+interface), on a cluster that loses a worker in the middle of the run, and when resumed; a
+backtest's replicates give the same tables wherever they run; and a Ctrl-C at the terminal
+stops every local process quietly."""
 
 from __future__ import annotations
 
@@ -23,10 +24,13 @@ import pytest
 from distributed import Client
 
 import sim.experiments.ensembles as ensembles
+from sim.backtests.backtest import BacktestResult, run_backtest
 from sim.experiments.ensembles import EnsembleResult, ensemble
+from sim.experiments.executors import executor
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "scenarios" / "toy.yaml"
+FLEE_CUT = ROOT / "tests" / "fixtures" / "flee" / "mali_cut"
 SWEEP = ["parameters.movement.camp_weight=1,2"]
 METRICS = ["total_fled", "peak_refugees_hosted[XBM]", "displaced_days", "ceasefire_day"]
 DASK = Path(sys.executable).with_name("dask")
@@ -239,6 +243,21 @@ def test_lost_worker_replicates_rerun_elsewhere(cluster: str, client: Client, tm
     undisturbed = ensemble(TOY, replicates=replicates, metrics=METRICS, out=tmp_path / "inline", jobs=1)
     assert_same(result, undisturbed)
     client.wait_for_workers(2, timeout=START_TIMEOUT)  # the nanny has started a fresh worker
+
+
+def test_a_backtest_gives_the_same_tables_wherever_it_runs(cluster: str, client: Client) -> None:
+    """`allysim backtest --replicates` goes through the same executors as the experiments: in
+    this process, on local processes and on the cluster (both workers up), the same tables."""
+    def backtest(jobs: int = 1, scheduler: str | None = None) -> BacktestResult:
+        with executor(jobs, scheduler) as pool:
+            return run_backtest([FLEE_CUT], replicates=3, pool=pool if jobs > 1 or scheduler else None)
+
+    here, local, remote = backtest(), backtest(jobs=2), backtest(scheduler=cluster)
+    assert here.camps["replicate"].nunique() == 3
+    for other in (local, remote):
+        pd.testing.assert_frame_equal(other.camps, here.camps)
+        pd.testing.assert_frame_equal(other.summary.drop(columns="wall_seconds"),
+                                      here.summary.drop(columns="wall_seconds"))
 
 
 # -- Ctrl-C at a terminal ----------------------------------------------------------------------
