@@ -11,9 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image
 
-import sim
 from analysis.loading import Run
 from analysis.style import date_axis, date_range, keep_largest, others_label, people_axis
+from sim.outputs import allysim_version
 
 # Movements from one state into another, drawn as stacked segments: each person moved is counted
 # once per kind (a journey's border crossing is its ``crossing`` row; its ``flight`` row is drawn
@@ -203,7 +203,7 @@ def save_figures(figures: dict[str, Figure], out_dir: Path) -> list[Path]:
     written = []
     for name, fig in figures.items():
         file = out_dir / f"{name}.png"
-        fig.savefig(file, dpi=110, metadata={"Software": f"{DRAWN_BY} {sim.__version__}"})
+        fig.savefig(file, dpi=110, metadata={"Software": f"{DRAWN_BY} {allysim_version()}"})
         plt.close(fig)
         written.append(file)
     return written

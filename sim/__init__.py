@@ -31,12 +31,7 @@ _PACKAGES = ("experiments",)  # docs/api.md: sim.experiments.ensemble(...) after
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":  # looked up on use: every command and worker imports this package
-        from importlib import metadata
-
-        try:
-            return metadata.version("allysim")
-        except metadata.PackageNotFoundError:  # a source tree that was never installed
-            return "0+unknown"
+        return import_module("sim.outputs").allysim_version()
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     if name in _PACKAGES:

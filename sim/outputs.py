@@ -165,5 +165,12 @@ def package_version(package: str) -> str:
         return "unknown"
 
 
+def allysim_version() -> str:
+    """allysim's own version (``sim.__version__``): "0+unknown", still a valid version, in a source
+    tree that was never installed."""
+    version = package_version("allysim")
+    return "0+unknown" if version == "unknown" else version
+
+
 def write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")

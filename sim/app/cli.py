@@ -34,7 +34,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-import sim
 from sim.app.signals import sigterm_as_interrupt
 from sim.experiments.defaults import CLAIMS_FOLDER, DEFAULT_REPLICATES, DEFAULT_TABLES
 from sim.outputs import (
@@ -45,6 +44,7 @@ from sim.outputs import (
     RUN,
     RUN_TABLES,
     OutputError,
+    allysim_version,
     check_target,
     output_kind,
     write_atomically,
@@ -73,7 +73,7 @@ if not sys.stdout.isatty() and "TERMINAL_WIDTH" not in os.environ:
 
 def _version(value: bool) -> None:
     if value:
-        print(f"allysim {sim.__version__}")
+        print(f"allysim {allysim_version()}")
         raise typer.Exit()
 
 
@@ -873,7 +873,7 @@ def claims(
                             {n: c.spec.show for n, c in result.claims.items()}, tmp)
         write_json(tmp / "manifest.json", {"kind": CLAIMS, "command": "allysim " + " ".join(sys.argv[1:]),
                                            "claims": list(result.claims), "replicates": replicates,
-                                           "allysim_version": sim.__version__})
+                                           "allysim_version": allysim_version()})
 
     try:
         write_atomically(output, write)

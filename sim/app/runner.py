@@ -19,11 +19,18 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-import sim
 from analysis.loading import Run, load_run, typed_tables
 from sim.loading import load_scenario
 from sim.model import DisplacementModel
-from sim.outputs import RUN, choose_run_dir, package_version, sha256_of, write_atomically, write_json
+from sim.outputs import (
+    RUN,
+    allysim_version,
+    choose_run_dir,
+    package_version,
+    sha256_of,
+    write_atomically,
+    write_json,
+)
 from sim.scenario import Scenario
 from sim.scenario.loading import MAX_YAML_BYTES, as_items, with_overrides
 from sim.scenario.table_files import split_tables
@@ -122,7 +129,7 @@ def run_to_directory(
                 tables[name].to_csv(tmp / f"{name}.csv", index=False)
         write_json(tmp / "manifest.json", {
             "kind": RUN,
-            "allysim_version": sim.__version__,
+            "allysim_version": allysim_version(),
             "scenario": {"name": spec.name, "path": str(path), "sha256": sha256_of(path),
                          "resolved_sha256": sha256_of(resolved),
                          "resolved_tables_sha256": {p.name: sha256_of(p) for p in resolved_tables},

@@ -35,13 +35,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import sim
 from sim.experiments.defaults import DEFAULT_TABLES, not_whole, size_problem
 from sim.experiments.executors import executor
 from sim.experiments.metrics import DEFAULT_METRICS, parse_metric
 from sim.experiments.replicate import Result, Task, run_replicate
 from sim.loading import load_scenario
-from sim.outputs import ENSEMBLE, RUN_TABLES, manifest_kind, manifest_of, package_version, remove_leftovers
+from sim.outputs import (
+    ENSEMBLE,
+    RUN_TABLES,
+    allysim_version,
+    manifest_kind,
+    manifest_of,
+    package_version,
+    remove_leftovers,
+)
 from sim.scenario import Scenario
 from sim.scenario.fields import MAX_SEED
 from sim.scenario.loading import as_items, set_values, with_overrides
@@ -350,7 +357,7 @@ def _write_manifest(out: Path, plan: Plan, command: str, started: dt.datetime, s
                  for v in plan.variants]
     data = {
         "kind": ENSEMBLE,
-        "allysim_version": sim.__version__,
+        "allysim_version": allysim_version(),
         "command": command or " ".join(sys.argv),
         "plan_sha256": plan.fingerprint(),
         "variants": [{**asdict(v), "reproduce": r, "scenario_sha256": _sha256(Path(v.scenario))}

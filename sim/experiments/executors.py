@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
-import sim
 from sim.experiments.defaults import not_whole
+from sim.outputs import allysim_version
 
 LOCAL_JOBS_PER_CORE = 4  # local worker processes beyond this many a core are refused
 CONNECT_WAIT = 30.0  # seconds to reach a Dask scheduler
@@ -101,7 +101,7 @@ def _check_workers(client: Any, scheduler: str) -> None:
     except TimeoutError:
         raise ExecutorError(f"the Dask scheduler {scheduler} has no worker after {WORKER_WAIT:.0f} "
                             "s; start workers with: dask worker " + scheduler) from None
-    mine = sim.__version__
+    mine = allysim_version()
     versions = client.run(metadata.version, "allysim")
     other = {addr: v for addr, v in versions.items() if v != mine}
     if other:
