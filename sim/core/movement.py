@@ -207,9 +207,10 @@ class Movement:
         degree = self.choice.degree[loc]
         one_by_one = (degree > PER_PERSON_WIDTH) & (n < degree)
         if not one_by_one.any():
-            return self._draw_rows(np.arange(len(loc)), loc, state, n)
-        each = np.flatnonzero(one_by_one)
-        parts = [self._draw_rows(np.flatnonzero(~one_by_one), loc, state, n)]
+            return self._draw_rows(loc, state, n, degree)
+        rest, each = np.flatnonzero(~one_by_one), np.flatnonzero(one_by_one)
+        row, path, count = self._draw_rows(loc[rest], state[rest], n[rest], degree[rest])
+        parts = [(rest[row], path, count)]
         people = np.cumsum(n[each])  # drawn in batches of at most MAX_CHOICE_CELLS people
         cuts = np.arange(1, people[-1] // MAX_CHOICE_CELLS + 1) * MAX_CHOICE_CELLS
         for batch in np.split(each, np.searchsorted(people, cuts)):
@@ -217,34 +218,35 @@ class Movement:
             parts.append((batch[row], path, count))
         return _by_row(parts)
 
-    def _draw_rows(self, rows: np.ndarray, loc: np.ndarray, state: np.ndarray,
-                   n: np.ndarray) -> Draws:
-        """``_choose`` for ``rows``, one multinomial draw per row."""
-        degree = self.choice.degree[loc[rows]]
-        width = int(degree.max()) if len(rows) else 0
+    def _draw_rows(self, loc: np.ndarray, state: np.ndarray, n: np.ndarray, degree: np.ndarray) -> Draws:
+        """``_choose``, one multinomial draw per row (``degree``: the candidates of each row's
+        location)."""
+        width = int(degree.max()) if len(loc) else 0
         if width == 0:
             return NOTHING, NOTHING, NOTHING
-        if len(rows) * width <= MAX_CHOICE_CELLS:  # one draw over rows padded to the widest
-            return self._draw_paths(rows, loc, state, n, width)
+        if len(loc) * width <= MAX_CHOICE_CELLS:  # one draw over rows padded to the widest
+            return self._draw_paths(loc, state, n, width)
         # Rows padded to a hub's width would take gigabytes: draw rows of similar width together.
         parts = []
         bucket = np.ceil(np.log2(np.maximum(degree, 1))).astype(np.int64)
         for b in np.unique(bucket):
-            in_bucket = bucket == b
-            alike, wide = rows[in_bucket], int(degree[in_bucket].max())
-            step = max(1, MAX_CHOICE_CELLS // max(wide, 1))
-            parts += [self._draw_paths(alike[i:i + step], loc, state, n, wide)
-                      for i in range(0, len(alike), step) if wide > 0]
+            alike = np.flatnonzero(bucket == b)
+            wide = int(degree[alike].max())
+            if wide == 0:
+                continue
+            step = max(1, MAX_CHOICE_CELLS // wide)
+            for rows in (alike[i:i + step] for i in range(0, len(alike), step)):
+                row, path, count = self._draw_paths(loc[rows], state[rows], n[rows], wide)
+                parts.append((rows[row], path, count))
         return _by_row(parts)
 
-    def _draw_paths(self, rows: np.ndarray, loc: np.ndarray, state: np.ndarray, n: np.ndarray,
-                    width: int) -> Draws:
-        """The multinomial draws of ``rows`` (their paths padded to ``width``), as (row, path,
-        count) for every non-zero share."""
-        prob, path, has_path = self.choice.rows(state[rows], loc[rows], width)
-        x = self.rng.multinomial(n[rows] * has_path, prob).ravel()
+    def _draw_paths(self, loc: np.ndarray, state: np.ndarray, n: np.ndarray, width: int) -> Draws:
+        """The multinomial draws of ``n`` movers from ``state`` at ``loc`` (their paths padded to
+        ``width``), as (row, path, count) for every non-zero share."""
+        prob, path, has_path = self.choice.rows(state, loc, width)
+        x = self.rng.multinomial(n * has_path, prob).ravel()
         share = x.nonzero()[0]
-        return rows[share // width], path.ravel()[share], x[share]
+        return share // width, path.ravel()[share], x[share]
 
     def _travel(self, trav: Travellers, leave_p: np.ndarray) -> tuple[list[Travellers], list[People]]:
         """One day of travel; arrivals with time to spare move on the same day with probability

@@ -99,11 +99,12 @@ class DataDrivenSpawner:
     def step(self, day: int, mv: MovementParameters) -> None:
         """Place today's newly displaced (``mv``: the movement parameters in force today); call
         after the day's events, before movement."""
-        w, rng = self.world, self.stream.on(day)
+        w = self.world
         self.today = np.zeros(w.n, dtype=np.int64)
         n = int(self.new[day]) if day < len(self.new) else 0
         if n <= 0:
             return
+        rng = self.stream.on(day)  # made on the days it draws
         weights = self.weights(day)
         available = np.rint(self._residents()).astype(np.int64)
         placed = np.zeros(w.n, dtype=np.int64)
