@@ -15,10 +15,11 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 import typer.rich_utils
@@ -919,19 +920,18 @@ def sensitivity(
     force: ForceOption = False,
 ) -> None:
     """Global sensitivity of metrics to parameter ranges (SALib: Sobol or Morris)."""
-    from sim.experiments.sensitivity_analysis import sensitivity as run_sensitivity
-    from sim.loading import load_scenario
+    from sim.experiments.sensitivity_analysis import plan_sensitivity
     from sim.scenario import ScenarioError
 
     try:
-        out_dir = output or Path("runs") / f"sensitivity-{load_scenario(scenario).name}"
-        with _interruptible(_resumable(out_dir)):
-            result = run_sensitivity(scenario, param, method=method, samples=samples,
-                                     replicates=replicates, seed=seed, metrics=metric or [],
-                                     overrides=set_ or [], jobs=jobs, scheduler=scheduler, out=out_dir,
-                                     resume=resume, force=force, command="allysim " + " ".join(sys.argv[1:]))
+        planned = plan_sensitivity(scenario, param, method=method, samples=samples, replicates=replicates,
+                                   seed=seed, metrics=metric or [], overrides=set_ or [])
+        out_dir = output or Path("runs") / f"sensitivity-{planned.scenarios[0].name}"
+        ran = _run_experiment(planned.plan, planned.scenarios, out_dir, jobs, scheduler, resume, force,
+                              "sensitivity")
     except _experiment_errors() as exc:
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
+    result = planned.result(ran, out_dir)
     _save_figure("sensitivity_figure", out_dir / "sensitivity.png", result.indices,
                  title=f"{scenario.stem}: {'Sobol indices' if method == 'sobol' else 'Morris screening'}, "
                        f"N = {samples} ({len(result.samples)} parameter sets x {replicates} seed"
@@ -943,7 +943,8 @@ def sensitivity(
                         f"{row[c]:.3g}" + (f" ± {row[c + '_conf']:.2g}" if f"{c}_conf" in row else "")
                         for c in columns])
     _show(shown)
-    out.print(f"Outputs: {out_dir}/ (sensitivity.csv, samples.csv, sensitivity.png)", markup=False)
+    out.print(f"Wall time: {ran.wall_seconds:.1f} s  ·  outputs: {out_dir}/ (sensitivity.csv, samples.csv, "
+              "sensitivity.png)", markup=False)
 
 
 def _save_figure(name: str, file: Path, *args: object, **kwargs: object) -> None:
@@ -967,10 +968,17 @@ for _command in app.registered_commands:
 INTERNAL_ERROR = 70  # sysexits.h EX_SOFTWARE: not the input's fault
 
 
+def _print_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                   file: TextIO | None = None, line: str | None = None) -> None:
+    """A warning on the command line: one line, its words only (no source file and line)."""
+    err.print(f"warning: {message}", markup=False)
+
+
 def main() -> None:
     """The ``allysim`` command: exit 0 on success, 1 for invalid input, 2 for a usage error, 70
     for an internal error, whose traceback goes to a file rather than the screen, and 130 when
     interrupted."""
+    warnings.showwarning = _print_warning
     try:
         app()
     except KeyboardInterrupt:  # before a command took it (its own says what was kept): nothing ran

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,17 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from sim.experiments.defaults import not_whole
-from sim.experiments.ensembles import EnsembleResult, Variant, check_size, given_twice, make_plan, run_plan
+from sim.experiments.ensembles import (
+    EnsembleResult,
+    Plan,
+    Variant,
+    check_size,
+    given_twice,
+    make_plan,
+    run_plan,
+)
 from sim.experiments.executors import executor
-from sim.scenario import ScenarioError
+from sim.scenario import Scenario, ScenarioError
 from sim.scenario.loading import as_items
 
 METHODS = ("sobol", "morris")
@@ -110,11 +119,43 @@ class SensitivityResult:
     ensemble: EnsembleResult
 
 
+@dataclass(frozen=True)
+class SensitivityPlan:
+    """A sensitivity analysis ready to run: SALib's samples and the ensemble plan that runs them
+    (one variant per sample)."""
+
+    parameters: tuple[Parameter, ...]
+    method: str
+    x: np.ndarray  # SALib's sample matrix [samples, parameters]
+    seed: int  # SALib's sampling and bootstrap seed
+    plan: Plan
+    scenarios: list[Scenario]
+
+    def result(self, ensemble: EnsembleResult, out: Path | None = None) -> SensitivityResult:
+        """The indices of every metric from the finished ``ensemble`` (and sensitivity.csv and
+        samples.csv written to ``out``, when given)."""
+        means = ensemble.metrics.groupby(["variant", "metric"], sort=False, observed=True)["value"].mean()
+        order = [v.name for v in self.plan.variants]
+        indices = pd.concat([analyse(self.parameters, self.method, self.x,
+                                     means.xs(metric, level="metric").reindex(order).to_numpy(), self.seed)
+                             .assign(metric=metric) for metric in self.plan.metrics], ignore_index=True)
+        indices = indices[["metric", *[c for c in indices.columns if c != "metric"]]]
+        table = pd.DataFrame({p.path: [p.value(v) for v in self.x[:, k]]
+                              for k, p in enumerate(self.parameters)})
+        table.insert(0, "variant", order)
+        if out is not None:
+            indices.to_csv(Path(out) / "sensitivity.csv", index=False)
+            table.to_csv(Path(out) / "samples.csv", index=False)
+        return SensitivityResult(indices, table, ensemble)
+
+
 def sample(parameters: Sequence[Parameter], method: str, samples: int, seed: int) -> np.ndarray:
     """SALib's sample matrix [runs, parameters]."""
     problem = _problem(parameters, method)
     if method == "sobol":
-        return sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+        with warnings.catch_warnings():  # said once, in allysim's words, by plan_sensitivity
+            warnings.filterwarnings("ignore", "The balance properties of Sobol' points", UserWarning)
+            return sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     if method == "morris":
         return morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     raise SensitivityError(f"--method {method!r}: expected one of {', '.join(METHODS)}")
@@ -136,8 +177,9 @@ def analyse(parameters: Sequence[Parameter], method: str, x: np.ndarray, y: np.n
 
 def _indices(problem: dict, names: list[str], method: str, x: np.ndarray, y: np.ndarray,
              seed: int) -> pd.DataFrame:
-    if method == "sobol":
-        s = sobol_analyze.analyze(problem, y, calc_second_order=False, conf_level=0.95, seed=seed)
+    if method == "sobol":  # (SALib's Sobol analysis seeds its bootstrap only with a truthy seed: not 0)
+        s = sobol_analyze.analyze(problem, y, calc_second_order=False, conf_level=0.95,
+                                  seed=np.random.default_rng(seed))
         return pd.DataFrame({"parameter": names, "S1": s["S1"], "S1_conf": s["S1_conf"],
                              "ST": s["ST"], "ST_conf": s["ST_conf"]})
     s = morris_analyze.analyze(problem, x, y, conf_level=0.95, num_levels=4, seed=seed)
@@ -145,18 +187,16 @@ def _indices(problem: dict, names: list[str], method: str, x: np.ndarray, y: np.
                          "mu": s["mu"], "sigma": s["sigma"]})
 
 
-def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "sobol",
-                samples: int = 32, replicates: int = 1, seed: int | None = None,
-                metrics: Sequence[str] = (), overrides: Sequence[str] = (), jobs: int | None = None,
-                scheduler: str | None = None, out: str | Path | None = None, resume: bool = False,
-                force: bool = False, command: str = "sim.experiments.sensitivity") -> SensitivityResult:
-    """Sample the parameter ranges, run every sample, and compute the indices of each metric
-    (the Python API of ``allysim sensitivity``)."""
+def plan_sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "sobol",
+                     samples: int = 32, replicates: int = 1, seed: int | None = None,
+                     metrics: Sequence[str] = (), overrides: Sequence[str] = ()) -> SensitivityPlan:
+    """Check the ranges, draw SALib's samples and plan one variant per sample on common seeds;
+    nothing runs yet. Warns when a Sobol ``samples`` is not a power of 2."""
     if method not in METHODS:
         raise SensitivityError(f"method {method!r}: expected one of {', '.join(METHODS)}")
     if not params:
         raise SensitivityError("name at least one --param dotted.path=low:high")
-    parameters = [parse_parameter(p) for p in as_items(params)]
+    parameters = tuple(parse_parameter(p) for p in as_items(params))
     overrides = as_items(overrides)
     repeated = given_twice([p.path for p in parameters])
     if repeated:
@@ -169,22 +209,30 @@ def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "s
     per_sample = len(parameters) + (2 if method == "sobol" else 1)  # runs SALib makes of each of N
     check_size(samples * per_sample, replicates, f"--samples {samples} (x {per_sample} runs each)")
     _check_ends(scenario, parameters, overrides)
-    x = sample(parameters, method, samples, seed=0 if seed is None else seed)
+    n = int(samples)
+    if method == "sobol" and n & (n - 1):
+        below = 1 << (n.bit_length() - 1)
+        warnings.warn(f"--samples {n} is not a power of 2 (try {below} or {2 * below}): Sobol' samples are "
+                      "evenly spread only for powers of 2, so the indices are less accurate", stacklevel=2)
+    salib_seed = 0 if seed is None else seed
+    x = sample(parameters, method, n, salib_seed)
     variants = [Variant(f"sample {i}", str(scenario), (*overrides, *(p.setting(v) for p, v in zip(
         parameters, row, strict=True)))) for i, row in enumerate(x)]
     plan, scenarios = make_plan(variants, replicates, seed, metrics, tables=())
+    return SensitivityPlan(parameters, method, x, salib_seed, plan, scenarios)
+
+
+def sensitivity(scenario: str | Path, params: Sequence[str], *, method: str = "sobol",
+                samples: int = 32, replicates: int = 1, seed: int | None = None,
+                metrics: Sequence[str] = (), overrides: Sequence[str] = (), jobs: int | None = None,
+                scheduler: str | None = None, out: str | Path | None = None, resume: bool = False,
+                force: bool = False, command: str = "sim.experiments.sensitivity") -> SensitivityResult:
+    """Sample the parameter ranges, run every sample, and compute the indices of each metric
+    (the Python API of ``allysim sensitivity``)."""
+    planned = plan_sensitivity(scenario, params, method=method, samples=samples, replicates=replicates,
+                               seed=seed, metrics=metrics, overrides=overrides)
+    out = Path(out) if out is not None else None
     with executor(jobs, scheduler) as pool:
-        result = run_plan(plan, scenarios, pool, Path(out) if out is not None else None, resume=resume,
-                          force=force, command=command)
-    means = result.metrics.groupby(["variant", "metric"], sort=False, observed=True)["value"].mean()
-    order = [v.name for v in variants]
-    indices = pd.concat([analyse(parameters, method, x, means.xs(metric, level="metric")
-                                 .reindex(order).to_numpy(), seed=0 if seed is None else seed)
-                         .assign(metric=metric) for metric in plan.metrics], ignore_index=True)
-    indices = indices[["metric", *[c for c in indices.columns if c != "metric"]]]
-    table = pd.DataFrame({p.path: [p.value(v) for v in x[:, k]] for k, p in enumerate(parameters)})
-    table.insert(0, "variant", order)
-    if out is not None:
-        indices.to_csv(Path(out) / "sensitivity.csv", index=False)
-        table.to_csv(Path(out) / "samples.csv", index=False)
-    return SensitivityResult(indices, table, result)
+        result = run_plan(planned.plan, planned.scenarios, pool, out, resume=resume, force=force,
+                          command=command)
+    return planned.result(result, out)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -388,6 +389,19 @@ def test_a_ctrl_c_outside_any_command_exits_130(monkeypatch: pytest.MonkeyPatch,
     with pytest.raises(SystemExit) as exit_:
         main()
     assert exit_.value.code == 130 and capsys.readouterr().err == ""
+
+
+def test_a_warning_is_one_line_of_its_own_words(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Not Python's two lines naming a source file and its code."""
+    def warns() -> None:
+        warnings.warn("the samples are few", stacklevel=1)
+
+    monkeypatch.setattr(cli, "app", warns)
+    with warnings.catch_warnings():  # (restores the showwarning that main() sets)
+        warnings.simplefilter("default")  # shown, not raised as the test suite has them
+        main()
+    assert capsys.readouterr().err == "warning: the samples are few\n"
 
 
 def test_a_stopped_experiment_says_what_it_kept_and_resume_finishes_it(tmp_path: Path) -> None:

@@ -139,6 +139,21 @@ def test_sensitivity_ranks_a_parameter_that_matters(tmp_path: Path) -> None:
     assert (tmp_path / "s" / "sensitivity.csv").is_file()
 
 
+def test_a_sensitivity_analysis_repeats_exactly_and_says_when_its_samples_are_uneven() -> None:
+    """The confidence intervals' bootstrap is seeded by --seed, its default 0 included; Sobol
+    samples that are not a power of 2 are said once, in allysim's words."""
+    def indices(samples: int) -> pd.DataFrame:
+        return sensitivity(TOY, ["parameters.displacement.flee_rate=0.002:0.02"], samples=samples,
+                           overrides=["days=30"], metrics=["total_fled"], jobs=1).indices
+
+    pd.testing.assert_frame_equal(indices(4), indices(4))
+    with pytest.warns(UserWarning) as said:
+        indices(3)
+    assert [str(w.message) for w in said] == [
+        "--samples 3 is not a power of 2 (try 2 or 4): Sobol' samples are evenly spread only for powers "
+        "of 2, so the indices are less accurate"]
+
+
 def test_the_commands_write_tables_and_figures(tmp_path: Path) -> None:
     runner = CliRunner()
     common = ["--set", "days=75", "--jobs", "1"]
