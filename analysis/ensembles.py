@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.loading import DTYPES, OutputFileError, read_manifest, read_table
+from sim.outputs import ENSEMBLE
 
 TAGS = {"variant": "string", "replicate": "int64", "seed": "int64"}
 
@@ -34,7 +35,7 @@ def load_ensemble(path: str | Path) -> Ensemble:
     """Read an ensemble directory with documented dtypes and parsed dates."""
     path = Path(path)
     manifest = read_manifest(path) if (path / "manifest.json").is_file() else {}
-    if manifest.get("kind") != "allysim ensemble":
+    if manifest.get("kind") != ENSEMBLE:
         raise FileNotFoundError(f"{path} is not an allysim ensemble directory (no ensemble manifest.json)")
     if manifest.get("status") != "completed":
         raise FileNotFoundError(f"{path}: the ensemble did not finish (status {manifest.get('status')!r}); "

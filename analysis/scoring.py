@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis.ensembles import load_ensemble
 from analysis.loading import load_run
+from sim.outputs import ENSEMBLE
 
 COLUMNS = ("quantity", "scope", "date", "value", "tolerance", "role", "source")
 OPTIONAL = ("tolerance",)
@@ -34,7 +35,6 @@ PERIOD = ".."  # START..END: a flow summed over these days, both included
 RATIO = "/"  # numerator/denominator in the quantity, scope and date fields
 JOIN = "+"  # several states or locations in one scope
 TRANSFERS = ("relocation", "resettlement", "evacuation")
-ENSEMBLE_KIND = "allysim ensemble"
 
 
 @dataclass(frozen=True)
@@ -352,7 +352,7 @@ def simulated_values(target: Target, tables: dict[str, pd.DataFrame]) -> pd.Seri
 def load_tables(path: Path) -> tuple[dict[str, pd.DataFrame], bool]:
     """The run tables of a run directory or an ensemble directory (each with variant and
     replicate columns), and whether it is an ensemble."""
-    if _kind(path) == ENSEMBLE_KIND:
+    if _kind(path) == ENSEMBLE:
         ensemble = load_ensemble(path)
         if "states" not in ensemble.tables:
             raise FileNotFoundError(f"{path}: the ensemble did not keep the states table (expected an "

@@ -45,6 +45,11 @@ ALLOWED = {
     "sim.backtests.backtest": BACKTESTS,
     "sim.experiments": EXPERIMENTS,
     "sim.outputs": OUTPUTS,
+    # analysis reads output directories: of sim, only their contract (kinds, allysim's version)
+    "analysis": OUTPUTS,
+    "analysis.plots": OUTPUTS,
+    "analysis.experiment_plots": OUTPUTS,
+    "analysis.scoring": OUTPUTS,
 }
 
 
@@ -77,7 +82,6 @@ DEFERRING = "sim/app/cli.py"
 DEFERRED = {
     "sim/experiments/executors.py": {"distributed"},  # only users of a Dask cluster need it
     "sim/__main__.py": {"sim.app.cli"},  # loaded where a Ctrl-C meanwhile can be taken
-    "sim/__init__.py": {"importlib"},  # __version__ on use: every command and worker imports sim
 }
 
 
