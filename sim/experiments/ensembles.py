@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
@@ -288,6 +289,7 @@ def _combine(parts: list[bytes]) -> bytes:
 
 def _prepare_directory(out: Path, plan: Plan, resume: bool, force: bool) -> None:
     if not out.exists():
+        _nothing_to_resume(out, resume)
         (out / "replicates").mkdir(parents=True)
         return
     remove_leftovers(out / "replicates")
@@ -296,6 +298,7 @@ def _prepare_directory(out: Path, plan: Plan, resume: bool, force: bool) -> None
         if any(out.iterdir()):
             raise EnsembleError(f"{out} exists and is not an ensemble directory (no readable ensemble "
                                 "manifest.json); choose another -o")
+        _nothing_to_resume(out, resume)
         (out / "replicates").mkdir()
         return
     if resume:
@@ -313,6 +316,14 @@ def _prepare_directory(out: Path, plan: Plan, resume: bool, force: bool) -> None
                             "to replace it")
     shutil.rmtree(out)
     (out / "replicates").mkdir(parents=True)
+
+
+def _nothing_to_resume(out: Path, resume: bool) -> None:
+    """Say so when --resume finds no ensemble in ``out``: a mistyped -o, most likely, and the
+    whole experiment is about to run again."""
+    if resume:
+        warnings.warn(f"--resume: {out} holds no ensemble, so nothing is resumed; the experiment starts "
+                      "there from the beginning", stacklevel=2)
 
 
 def _sha256(path: Path) -> str | None:

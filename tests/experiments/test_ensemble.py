@@ -79,6 +79,15 @@ def test_an_ensemble_directory_is_never_overwritten_by_accident(tmp_path: Path) 
     assert (tmp_path / "e" / "metrics.parquet").is_file()
 
 
+def test_resume_says_when_there_is_nothing_to_resume(tmp_path: Path) -> None:
+    """A mistyped -o with --resume would run the whole experiment again without a word."""
+    (tmp_path / "empty").mkdir()
+    for out in (tmp_path / "new", tmp_path / "empty"):
+        with pytest.warns(UserWarning, match=f"--resume: {out} holds no ensemble, so nothing is resumed"):
+            ensemble(TOY, 1, overrides=["days=5"], jobs=1, out=out, resume=True)
+        assert (out / "metrics.parquet").is_file()
+
+
 def test_compare_pairs_the_seeds_and_sees_a_real_difference() -> None:
     result = compare(TOY, overrides=["days=75", "parameters.displacement.flee_rate=0.02"],
                      replicates=4, metrics=["total_fled", "peak_refugees_hosted[XBM]"], jobs=1)
