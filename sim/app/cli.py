@@ -121,6 +121,8 @@ JobsOption = Annotated[int | None, typer.Option(min=1, help="Local worker proces
 SchedulerOption = Annotated[str | None, typer.Option(help="A Dask scheduler to run on instead of local "
                             "processes, e.g. tcp://10.0.0.5:8786 (docs/ensembles.md).")]
 ForceOption = Annotated[bool, typer.Option(help="Replace an existing ensemble directory.")]
+QuietOption = Annotated[bool, typer.Option(help="Print only the output directory (warnings and errors "
+                        "still go to stderr).")]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -159,7 +161,7 @@ def run(
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override any field: "
                     "dotted.path=value (repeatable), e.g. parameters.movement.awareness=2.")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
-    quiet: Annotated[bool, typer.Option(help="Print only the output directory.")] = False,
+    quiet: QuietOption = False,
     plot_: Annotated[bool, typer.Option("--plot", help="Also draw the standard figures into "
                      "<run dir>/plots.")] = False,
     allow_outside_files: OutsideOption = False,
@@ -408,6 +410,7 @@ def backtest(
                     "wall seconds reported are those of one uncontended run).")] = 1,
     scheduler: SchedulerOption = None,
     set_: SetOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Backtest Flee-format conflicts against UNHCR camp registrations (ARD, rescaled ARD)."""
     import matplotlib
@@ -427,7 +430,7 @@ def backtest(
     folders = _conflict_folders(folders, "backtest")
     total = len(folders) * replicates
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=out, disable=not out.is_terminal) as bar:
+                  TimeElapsedColumn(), console=out, disable=quiet or not out.is_terminal) as bar:
         task = bar.add_task("backtest", total=total)
 
         def on_progress(conflict: str, replicate: int, replicates: int) -> None:
@@ -448,12 +451,20 @@ def backtest(
         save_backtest_plots(result.camps, tmp, result.summary)
         write_json(tmp / "manifest.json", {"kind": BACKTEST, "command": "allysim " + " ".join(sys.argv[1:]),
                                            "folders": [str(f) for f in folders], "mode": mode,
-                                           "rules": rules, "replicates": replicates})
+                                           "rules": rules, "replicates": replicates,
+                                           "allysim_version": allysim_version()})
 
     try:
         write_atomically(output, write)
     except OutputError as exc:
         raise _fail(f"error: {exc}") from None
+    for row in result.summary[result.summary["unplaced"] > 0].itertuples():
+        err.print(f"warning: {row.conflict}: {row.unplaced:,.0f} people the data count as newly "
+                  "displaced could not be placed (no location in conflict, or none with residents "
+                  "left); backtest.csv column unplaced", markup=False)
+    if quiet:
+        out.print(str(output), markup=False)
+        return
     table = _table(f"Backtest ({mode}, {replicates} replicate{'s' if replicates > 1 else ''})",
                    ("conflict", "days", "camps", "ARD", "ARD rescaled", "total error", "wall s"),
                    labels=("conflict",))
@@ -461,10 +472,6 @@ def backtest(
         table.add_row(row.conflict, str(row.days), str(row.camps), f"{row.ard:.3f}",
                       f"{row.ard_rescaled:.3f}", f"{row.total_error:.3f}", f"{row.wall_seconds:.2f}")
     _show(table)
-    for row in result.summary[result.summary["unplaced"] > 0].itertuples():
-        err.print(f"warning: {row.conflict}: {row.unplaced:,.0f} people the data count as newly "
-                  "displaced could not be placed (no location in conflict, or none with residents "
-                  "left); backtest.csv column unplaced", markup=False)
     out.print(f"Outputs: {output}/", markup=False)
 
 
@@ -599,7 +606,8 @@ def calibrate(
             table.to_csv(tmp / "cv.csv", index=False, float_format="%.6g")
         write_json(tmp / "manifest.json", {"kind": CALIBRATION, "mode": mode, "budget": budget,
                                            "command": "allysim " + " ".join(sys.argv[1:]),
-                                           "folders": [str(f) for f in folders]})
+                                           "folders": [str(f) for f in folders],
+                                           "allysim_version": allysim_version()})
 
     write_atomically(output, write)
     progress.unlink()
@@ -702,19 +710,22 @@ def _percent(x: float) -> str:
 # -- experiments -----------------------------------------------------------------------------
 
 def _run_experiment(plan: Plan, scenarios: list, out: Path | None, jobs: int | None,
-                    scheduler: str | None, resume: bool, force: bool, label: str) -> EnsembleResult:
-    """Run a plan with a progress bar (ETA) on the chosen executor."""
+                    scheduler: str | None, resume: bool, force: bool, label: str,
+                    quiet: bool = False) -> EnsembleResult:
+    """Run a plan on the chosen executor, with its plan line and a progress bar (ETA) unless
+    ``quiet``."""
     from sim.experiments.ensembles import run_plan
     from sim.experiments.executors import executor
 
     command = "allysim " + " ".join(sys.argv[1:])
     where = f"Dask scheduler {scheduler}" if scheduler else f"{jobs or 'all'} local process(es)"
     out_text = f" -> {out}/" if out else ""
-    err.print(f"{label}: {len(plan.variants)} variant(s) x {len(plan.seeds)} replicate(s) on {where}"
-              f"{out_text}", markup=False)
+    if not quiet:
+        err.print(f"{label}: {len(plan.variants)} variant(s) x {len(plan.seeds)} replicate(s) on {where}"
+                  f"{out_text}", markup=False)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err,
-                  disable=not err.is_terminal) as bar:
+                  disable=quiet or not err.is_terminal) as bar:
         task = bar.add_task(label, total=len(plan.tasks()))
 
         def on_done(done: int, total: int) -> None:
@@ -766,6 +777,7 @@ def ensemble(
     resume: Annotated[bool, typer.Option(help="Finish a killed ensemble in -o: its finished "
                       "replicates are kept.")] = False,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run replicates (x a sweep grid) of a scenario; Parquet tables, metrics and their spread."""
     from sim.experiments.ensembles import make_plan, variants_of
@@ -776,9 +788,12 @@ def ensemble(
         plan, scenarios = make_plan(variants_of(scenario, set_ or [], sweep or []), replicates, seed,
                                     metric or [], kept)
         out_dir = output or Path("runs") / f"ensemble-{scenarios[0].name}"
-        result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, resume, force, "ensemble")
+        result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, resume, force, "ensemble", quiet)
     except _experiment_errors() as exc:
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
+    if quiet:
+        out.print(str(out_dir), markup=False)
+        return
     _show(_summary_table(result, f"{scenario.stem}: {replicates} replicates, seeds "
                              f"{plan.seeds[0]}-{plan.seeds[-1]}"))
     out.print(f"Wall time: {result.wall_seconds:.1f} s  ·  outputs: {out_dir}/", markup=False)
@@ -801,6 +816,7 @@ def compare(
     resume: Annotated[bool, typer.Option(help="Finish an interrupted comparison in -o: its finished "
                       "replicates are kept.")] = False,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Baseline vs variant on common seeds: each metric's paired difference with its 95% interval."""
     from sim.experiments.comparisons import arms, comparison_table
@@ -811,7 +827,7 @@ def compare(
         plan, scenarios = make_plan(arms(base, variant, set_ or []), replicates, seed, metric or [],
                                     ("states",))
         out_dir = output or Path("runs") / f"compare-{scenarios[0].name}"
-        result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, resume, force, "compare")
+        result = _run_experiment(plan, scenarios, out_dir, jobs, scheduler, resume, force, "compare", quiet)
     except (*_experiment_errors(), ValueError) as exc:
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
     table = comparison_table(result.metrics)
@@ -819,6 +835,9 @@ def compare(
     _save_figure("compare_figure", out_dir / "compare.png", table, result.metrics, result.tables["states"],
                  f"{base.stem}: variant ({variant.stem if variant else ', '.join(set_ or [])}) vs "
                  f"baseline, {replicates} paired seeds")
+    if quiet:
+        out.print(str(out_dir), markup=False)
+        return
     shown = _table(f"variant - baseline, {replicates} paired seeds (95% intervals)",
                    ("metric", "baseline", "variant", "difference", "paired interval", "unpaired interval",
                     "gain"), labels=("metric",))
@@ -845,6 +864,7 @@ def claims(
     check: Annotated[bool, typer.Option(help="Exit 1 if a verdict differs from the one recorded in "
                      "its claim file.")] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing claims directory.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Test the articles' claims: each as baseline vs variant on common seeds, with a verdict."""
     import matplotlib
@@ -859,7 +879,7 @@ def claims(
         check_target(output, force, CLAIMS)
         with _interruptible("nothing was written"), Progress(
                 TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=err, disable=not err.is_terminal) as bar:
+                TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal) as bar:
             task = bar.add_task("claims", total=len(names) if names else len(claim_files(folder)))
             result = run_claims(names or [], folder=folder, replicates=replicates, jobs=jobs,
                                 scheduler=scheduler,
@@ -880,14 +900,17 @@ def claims(
         write_atomically(output, write)
     except OutputError as exc:
         raise _fail(f"error: {exc}") from None
-    shown = _table(f"Claims: variant - baseline, {replicates} paired seeds (95% intervals)",
-                   ("claim", "metric", "expected", "difference", "95% interval", "verdict"),
-                   labels=("claim", "metric", "expected", "verdict"))
-    for r in result.table.itertuples():
-        shown.add_row(escape(r.claim), escape(r.metric), r.expected, _number(r.difference),
-                      f"{_number(r.ci_low)} to {_number(r.ci_high)}", r.verdict)
-    _show(shown)
-    out.print(f"Outputs: {output}/ (claims.csv, report.md, figures/)", markup=False)
+    if quiet:
+        out.print(str(output), markup=False)
+    else:
+        shown = _table(f"Claims: variant - baseline, {replicates} paired seeds (95% intervals)",
+                       ("claim", "metric", "expected", "difference", "95% interval", "verdict"),
+                       labels=("claim", "metric", "expected", "verdict"))
+        for r in result.table.itertuples():
+            shown.add_row(escape(r.claim), escape(r.metric), r.expected, _number(r.difference),
+                          f"{_number(r.ci_low)} to {_number(r.ci_high)}", r.verdict)
+        _show(shown)
+        out.print(f"Outputs: {output}/ (claims.csv, report.md, figures/)", markup=False)
     if check:
         changed = result.changed()
         for r in changed.itertuples():
@@ -918,6 +941,7 @@ def sensitivity(
     resume: Annotated[bool, typer.Option(help="Finish an interrupted analysis in -o: its finished "
                       "runs are kept.")] = False,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Global sensitivity of metrics to parameter ranges (SALib: Sobol or Morris)."""
     from sim.experiments.sensitivity_analysis import plan_sensitivity
@@ -928,7 +952,7 @@ def sensitivity(
                                    seed=seed, metrics=metric or [], overrides=set_ or [])
         out_dir = output or Path("runs") / f"sensitivity-{planned.scenarios[0].name}"
         ran = _run_experiment(planned.plan, planned.scenarios, out_dir, jobs, scheduler, resume, force,
-                              "sensitivity")
+                              "sensitivity", quiet)
     except _experiment_errors() as exc:
         raise _fail(f"error: {exc}" if not isinstance(exc, ScenarioError) else str(exc)) from None
     result = planned.result(ran, out_dir)
@@ -936,6 +960,9 @@ def sensitivity(
                  title=f"{scenario.stem}: {'Sobol indices' if method == 'sobol' else 'Morris screening'}, "
                        f"N = {samples} ({len(result.samples)} parameter sets x {replicates} seed"
                        f"{'s' if replicates > 1 else ''})")
+    if quiet:
+        out.print(str(out_dir), markup=False)
+        return
     columns = [c for c in result.indices.columns if not c.endswith("_conf")]
     shown = _table(f"{method} indices (95% confidence)", columns, labels=("metric", "parameter"))
     for row in result.indices.to_dict("records"):

@@ -151,6 +151,22 @@ def test_run_writes_parquet_on_request(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "csv, parquet" in bad.output and not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize("command", [
+    ["ensemble", str(TOY), "--replicates", "2", "--set", "days=5", "--jobs", "1"],
+    ["compare", str(TOY), "--replicates", "2", "--set", "days=5", "--jobs", "1"],
+    ["sensitivity", str(TOY), "--param", "parameters.movement.camp_weight=1:3", "--samples", "2",
+     "--set", "days=5", "--jobs", "1"],
+    ["claims", "burden-sharing-relieves-frontline", "--replicates", "2", "--jobs", "1"],
+    ["backtest", str(FIXTURE)],
+], ids=lambda command: command[0])
+def test_quiet_prints_only_the_output_directory(command: list[str], tmp_path: Path) -> None:
+    """For scripts: one line on stdout, the directory written."""
+    out = tmp_path / "out"
+    result = runner.invoke(app, [*command, "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n" and (out / "manifest.json").is_file()
+
+
 def test_backtest_writes_tables_and_figures(tmp_path: Path) -> None:
     (tmp_path / "_settings").mkdir()  # what a shell glob over the conflict folders also matches
     (tmp_path / "README.md").write_text("# notes")
