@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import pandas as pd
 
 from analysis.ensembles import load_ensemble
 from analysis.loading import load_run
-from sim.outputs import ENSEMBLE
+from sim.outputs import ENSEMBLE, output_kind
 
 COLUMNS = ("quantity", "scope", "date", "value", "tolerance", "role", "source")
 OPTIONAL = ("tolerance",)
@@ -352,7 +351,7 @@ def simulated_values(target: Target, tables: dict[str, pd.DataFrame]) -> pd.Seri
 def load_tables(path: Path) -> tuple[dict[str, pd.DataFrame], bool]:
     """The run tables of a run directory or an ensemble directory (each with variant and
     replicate columns), and whether it is an ensemble."""
-    if _kind(path) == ENSEMBLE:
+    if output_kind(path) == ENSEMBLE:
         ensemble = load_ensemble(path)
         if "states" not in ensemble.tables:
             raise FileNotFoundError(f"{path}: the ensemble did not keep the states table (expected an "
@@ -363,13 +362,6 @@ def load_tables(path: Path) -> tuple[dict[str, pd.DataFrame], bool]:
     tagged = {name: df.assign(variant=run.manifest.get("scenario", {}).get("name", "run"), replicate=0)
               for name, df in tables.items()}
     return tagged, False
-
-
-def _kind(path: Path) -> str | None:
-    try:
-        return json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("kind")
-    except (OSError, ValueError, AttributeError):
-        return None
 
 
 def score(path: str | Path, targets_file: str | Path) -> Scores:
